@@ -1,0 +1,166 @@
+"""The parsed decision: what the parser produces and the loader stores.
+
+Money is held as integer pence so that sums are exact; `public_dict()` renders the record with
+the field names and units of SPEC §3 (pounds with two decimals), which is what `ombudsman parse`
+prints and what the API serves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Bump when a parser change alters what a document parses into: `ombudsman ingest` re-parses
+# documents whose stored parser_version differs, even when their content is unchanged.
+PARSER_VERSION = "1"
+
+BodyType = Literal["council", "care_provider", "other"]
+Outcome = Literal["upheld", "not_upheld", "closed_after_initial_enquiries", "other"]
+PaymentKind = Literal["payment", "refund", "waiver"]
+Source = Literal["lgsco", "file", "synthetic"]
+RemedyType = Literal[
+    "apology",
+    "financial_payment",
+    "service_improvement",
+    "procedure_review",
+    "staff_training",
+    "reassessment",
+    "record_correction",
+    "reconsider_decision",
+    "refund",
+    "other",
+]
+
+REMEDY_TYPES: tuple[str, ...] = RemedyType.__args__  # type: ignore[attr-defined]
+OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
+SOURCES: tuple[str, ...] = Source.__args__  # type: ignore[attr-defined]
+SECTION_KEYS: tuple[str, ...] = (
+    "complaint",
+    "role_and_powers",
+    "how_considered",
+    "findings",
+    "analysis",
+    "agreed_action",
+    "final_decision",
+)
+
+
+def pence_to_pounds(pence: int | None) -> float | None:
+    """Pounds with two decimals, rounded exactly (via Decimal, never float arithmetic)."""
+    if pence is None:
+        return None
+    return float(Decimal(pence) / 100)
+
+
+class ListingMetadata(BaseModel):
+    """What a listing page (or a JSON line) says about a decision besides its text."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    decided_on: date | None = None
+    category: str | None = None
+    outcome_text: str | None = None
+
+
+class Payment(BaseModel):
+    """One sum of money in the remedy section."""
+
+    amount_pence: int = Field(ge=0, description="Amount of one payment, in pence")
+    recipient: str | None = None
+    count: int = Field(default=1, ge=1, description="2 for 'D and G £200 each'")
+    kind: PaymentKind = "payment"
+    already_made: bool = False
+    reason: str | None = None
+
+    @property
+    def total_pence(self) -> int:
+        return self.amount_pence * self.count
+
+    def public_dict(self) -> dict[str, Any]:
+        return {
+            "amount": pence_to_pounds(self.amount_pence),
+            "recipient": self.recipient,
+            "count": self.count,
+            "kind": self.kind,
+            "already_made": self.already_made,
+            "reason": self.reason,
+        }
+
+
+def remedy_totals(payments: list[Payment], has_remedy: bool) -> tuple[int | None, int | None]:
+    """(remedy_total_pence, waived_total_pence) as SPEC §3 defines them.
+
+    Payments and refunds the decision asks for count; waivers go to the second sum; money the
+    body paid before the decision counts in neither. Without a remedy section both are None.
+    """
+    if not has_remedy:
+        return None, None
+    asked = [p for p in payments if not p.already_made]
+    remedy = sum(p.total_pence for p in asked if p.kind in ("payment", "refund"))
+    waived = sum(p.total_pence for p in asked if p.kind == "waiver")
+    return remedy, waived
+
+
+class ParsedDecision(BaseModel):
+    """A decision statement as the parser read it. Fields follow SPEC §3."""
+
+    reference: str | None = Field(None, description='As published, "17 015 692"')
+    council_name: str | None = None
+    council_slug: str | None = None
+    body_type: BodyType = "council"
+    category: str | None = None
+    subcategory: str | None = None
+    category_slug: str | None = None
+    subcategory_slug: str | None = None
+    outcome: Outcome | None = None
+    outcome_text: str | None = None
+    outcome_inferred: bool = False
+    decided_on: date | None = None
+    summary: str = ""
+    body: str = ""
+    sections: dict[str, str] = Field(default_factory=dict)
+    payments: list[Payment] = Field(default_factory=list)
+    remedy_total_pence: int | None = None
+    waived_total_pence: int | None = None
+    remedy_types: list[RemedyType] = Field(default_factory=list)
+    complainants: list[str] = Field(default_factory=list)
+    deadlines: list[str] = Field(default_factory=list)
+    source_url: str | None = None
+    source: Source = "file"
+    warnings: list[str] = Field(default_factory=list)
+    parser_version: str = PARSER_VERSION
+
+    def public_dict(self) -> dict[str, Any]:
+        """The record with SPEC §3 names and units (what `ombudsman parse` prints)."""
+        return {
+            "reference": self.reference,
+            "council": (
+                {"name": self.council_name, "slug": self.council_slug}
+                if self.council_name
+                else None
+            ),
+            "body_type": self.body_type,
+            "category": self.category,
+            "subcategory": self.subcategory,
+            "category_slug": self.category_slug,
+            "subcategory_slug": self.subcategory_slug,
+            "outcome": self.outcome,
+            "outcome_text": self.outcome_text,
+            "outcome_inferred": self.outcome_inferred,
+            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
+            "summary": self.summary,
+            "body": self.body,
+            "sections": self.sections,
+            "payments": [p.public_dict() for p in self.payments],
+            "remedy_total": pence_to_pounds(self.remedy_total_pence),
+            "waived_total": pence_to_pounds(self.waived_total_pence),
+            "remedy_types": list(self.remedy_types),
+            "complainants": self.complainants,
+            "deadlines": self.deadlines,
+            "source_url": self.source_url,
+            "source": self.source,
+            "warnings": self.warnings,
+        }
