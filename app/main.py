@@ -1,0 +1,68 @@
+"""create_app(): the FastAPI application, its routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import problems
+from app.api import health
+from app.config import Settings
+from app.db import make_engine
+from app.search.client import MeiliClient, MeiliError
+from app.search.index import ensure_index
+from app.stack import Services
+
+log = logging.getLogger("ombudsearch.app")
+
+DESCRIPTION = """
+Every published decision of the Local Government and Social Care Ombudsman (LGSCO), parsed
+into structured records: council, category, outcome, decision date, payments and remedies.
+Search the full text, filter, count and export.
+
+Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: Settings, services: Services) -> FastAPI:
+    """The application, bound to the services it will use (found or started by the caller)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.engine = make_engine(services.database_url)
+        app.state.meili = MeiliClient(
+            services.meili_url, services.meili_key, timeout=settings.meili_timeout_s
+        )
+        app.state.index_name = settings.meili_index
+        try:
+            await ensure_index(app.state.meili, settings.meili_index)
+        except MeiliError as exc:  # serve anyway: /readyz says what is down
+            log.error("could not apply Meilisearch index settings: %s", exc)
+        try:
+            yield
+        finally:
+            await app.state.meili.aclose()
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Ombudsearch",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Link"],
+        )
+    app.include_router(health.router)
+    return app

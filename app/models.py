@@ -1,0 +1,157 @@
+"""The database tables. PostgreSQL is the source of truth; Alembic (migrations/) owns the schema.
+
+Money is integer pence (`*_pence` columns) so sums are exact; the API converts to pounds.
+Closed vocabularies (outcome, kind, source, body type) are text with CHECK constraints rather
+than PostgreSQL enums: adding a value is then a one-line migration instead of an ALTER TYPE.
+Every filter and sort of SPEC §4 has an index here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, ForeignKey, Index, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlmodel import Field, SQLModel
+
+from ingest.parse.model import OUTCOMES, REMEDY_TYPES, SOURCES
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
+    listed = ", ".join(f"'{v}'" for v in values)
+    rule = f"{column} IN ({listed})"
+    return f"{column} IS NULL OR {rule}" if nullable else rule
+
+
+BODY_TYPES = ("council", "care_provider", "other")
+PAYMENT_KINDS = ("payment", "refund", "waiver")
+
+
+class Organisation(SQLModel, table=True):
+    """A body complained about: a council, a care provider or another organisation."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint(_one_of("body_type", BODY_TYPES), name="body_type_known"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    body_type: str = Field(sa_column=Column(Text, nullable=False, server_default="council"))
+
+
+class Decision(SQLModel, table=True):
+    """One decision statement, parsed (SPEC §3)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint(_one_of("outcome", OUTCOMES, nullable=True), name="outcome_known"),
+        CheckConstraint(_one_of("source", SOURCES), name="source_known"),
+        CheckConstraint(
+            f"remedy_types <@ ARRAY[{', '.join(repr(t) for t in REMEDY_TYPES)}]::text[]",
+            name="remedy_types_known",
+        ),
+        CheckConstraint(
+            "remedy_total_pence IS NULL OR remedy_total_pence >= 0", name="remedy_total_positive"
+        ),
+        Index("ix_decision_organisation_id", "organisation_id"),
+        Index("ix_decision_category_slug", "category_slug"),
+        Index("ix_decision_subcategory_slug", "subcategory_slug"),
+        Index("ix_decision_outcome", "outcome"),
+        Index("ix_decision_decided_on", "decided_on"),
+        Index("ix_decision_remedy_total_pence", "remedy_total_pence"),
+        Index("ix_decision_source", "source"),
+        Index("ix_decision_remedy_types", "remedy_types", postgresql_using="gin"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    organisation_id: int = Field(
+        sa_column=Column(ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False)
+    )
+    category: str | None = Field(default=None, sa_column=Column(Text))
+    subcategory: str | None = Field(default=None, sa_column=Column(Text))
+    category_slug: str | None = Field(default=None, sa_column=Column(Text))
+    subcategory_slug: str | None = Field(default=None, sa_column=Column(Text))
+    outcome: str | None = Field(default=None, sa_column=Column(Text))
+    outcome_text: str | None = Field(default=None, sa_column=Column(Text))
+    outcome_inferred: bool = Field(default=False, nullable=False)
+    decided_on: date | None = Field(default=None)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    sections: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONB, nullable=False, server_default="{}")
+    )
+    remedy_total_pence: int | None = Field(default=None, sa_column=Column(BigInteger))
+    waived_total_pence: int | None = Field(default=None, sa_column=Column(BigInteger))
+    remedy_types: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    complainants: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    deadlines: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    warnings: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    source_url: str | None = Field(default=None, sa_column=Column(Text))
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(sa_column=Column(Text, nullable=False))
+    parser_version: str = Field(sa_column=Column(Text, nullable=False))
+    ingested_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Payment(SQLModel, table=True):
+    """One sum of money in a decision's remedy section, in the order the decision states them."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", PAYMENT_KINDS), name="kind_known"),
+        CheckConstraint("amount_pence >= 0", name="amount_positive"),
+        CheckConstraint("count >= 1", name="count_positive"),
+        Index("ix_payment_decision_id", "decision_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(
+        sa_column=Column(ForeignKey("decision.id", ondelete="CASCADE"), nullable=False)
+    )
+    position: int = Field(nullable=False)
+    amount_pence: int = Field(sa_column=Column(BigInteger, nullable=False))
+    recipient: str | None = Field(default=None, sa_column=Column(Text))
+    count: int = Field(default=1, nullable=False)
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    already_made: bool = Field(default=False, nullable=False)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class IngestRun(SQLModel, table=True):
+    """One `ombudsman ingest` (or crawl) run: what it saw and what it did, for the record."""
+
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    command: str = Field(sa_column=Column(Text, nullable=False))
+    started_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    seen: int = Field(default=0, nullable=False)
+    created: int = Field(default=0, nullable=False)
+    updated: int = Field(default=0, nullable=False)
+    unchanged: int = Field(default=0, nullable=False)
+    failed: int = Field(default=0, nullable=False)
+    failures: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )

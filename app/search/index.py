@@ -1,0 +1,153 @@
+"""The Meilisearch index as code: its settings and the mapping from a database row to a document.
+
+PostgreSQL is the source of truth; the index holds what search, filters, facets and result lists
+need. Settings are applied idempotently at start-up (Meilisearch compares and only reindexes on a
+real change), and every task is awaited so a bad setting fails loudly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.models import Decision, Organisation
+from app.search.client import MeiliClient, MeiliError
+
+PRIMARY_KEY = "id"
+
+# Order matters: a match in an earlier attribute ranks higher (the "attribute" ranking rule).
+SEARCHABLE_ATTRIBUTES = [
+    "reference",
+    "council_name",
+    "summary",
+    "category",
+    "subcategory",
+    "complainants",
+    "body",
+]
+
+FILTERABLE_ATTRIBUTES = [
+    "council_slug",
+    "council_name_lower",
+    "body_type",
+    "category_slug",
+    "subcategory_slug",
+    "outcome",
+    "remedy_total_pence",
+    "remedy_types",
+    "decided_days",
+    "year",
+    "source",
+    "has_payment",
+    "reference",
+]
+
+SORTABLE_ATTRIBUTES = ["decided_days", "remedy_total_pence", "reference"]
+
+# Relevance first; among equally relevant matches the newest decision wins (SPEC §4 / issue 5).
+RANKING_RULES = [
+    "words",
+    "typo",
+    "proximity",
+    "attribute",
+    "sort",
+    "exactness",
+    "decided_days:desc",
+]
+
+# Meilisearch synonyms are one-way per key: list both directions so either form finds the other.
+_SYNONYM_GROUPS = [
+    ["ehcp", "ehc plan", "education, health and care plan", "education health and care plan"],
+    ["sen", "send", "special educational needs"],
+    ["dfg", "disabled facilities grant"],
+    ["dols", "deprivation of liberty safeguards"],
+    ["asc", "adult social care"],
+    ["hmo", "house in multiple occupation"],
+]
+SYNONYMS: dict[str, list[str]] = {
+    term: [other for other in group if other != term] for group in _SYNONYM_GROUPS for term in group
+}
+
+SETTINGS: dict[str, Any] = {
+    "searchableAttributes": SEARCHABLE_ATTRIBUTES,
+    "filterableAttributes": FILTERABLE_ATTRIBUTES,
+    "sortableAttributes": SORTABLE_ATTRIBUTES,
+    "rankingRules": RANKING_RULES,
+    "synonyms": SYNONYMS,
+    # Deep pages must reach the last match: the default cap of 1,000 hits would hide the rest.
+    "pagination": {"maxTotalHits": 1_000_000},
+    # Over 300 councils: facet counts must not stop at the default 100 values.
+    "faceting": {"maxValuesPerFacet": 2_000, "sortFacetValuesBy": {"*": "count"}},
+    # References are numbers people type exactly; a typo there is another decision.
+    "typoTolerance": {"disableOnAttributes": ["reference"]},
+}
+
+_EPOCH = date(1970, 1, 1)
+
+
+def days_since_epoch(day: date) -> int:
+    """Dates as integers: Meilisearch filters and sorts numbers, not ISO strings."""
+    return (day - _EPOCH).days
+
+
+def document_id(reference: str) -> str:
+    """Meilisearch ids allow [A-Za-z0-9_-]: "17 015 692" becomes "17015692"."""
+    return "".join(ch for ch in reference if ch.isalnum())
+
+
+def document_for(decision: Decision, organisation: Organisation) -> dict[str, Any]:
+    """The index document of one decision: what search, filters, facets and lists need."""
+    return {
+        "id": document_id(decision.reference),
+        "reference": decision.reference,
+        "council_name": organisation.name,
+        "council_name_lower": organisation.name.casefold(),
+        "council_slug": organisation.slug,
+        "body_type": organisation.body_type,
+        "category": decision.category,
+        "category_slug": decision.category_slug,
+        "subcategory": decision.subcategory,
+        "subcategory_slug": decision.subcategory_slug,
+        "outcome": decision.outcome,
+        "outcome_text": decision.outcome_text,
+        "decided_on": decision.decided_on.isoformat() if decision.decided_on else None,
+        "decided_days": days_since_epoch(decision.decided_on) if decision.decided_on else None,
+        "year": decision.decided_on.year if decision.decided_on else None,
+        "summary": decision.summary,
+        "body": decision.body,
+        "remedy_total_pence": decision.remedy_total_pence,
+        "remedy_types": decision.remedy_types,
+        "has_payment": bool(decision.remedy_total_pence),
+        "complainants": decision.complainants,
+        "source": decision.source,
+        "source_url": decision.source_url,
+        "content_hash": decision.content_hash,
+    }
+
+
+async def ensure_index(client: MeiliClient, name: str) -> None:
+    """Create the index if missing and apply SETTINGS; idempotent, and waits for both tasks."""
+    try:
+        await client.request("GET", f"/indexes/{name}")
+    except MeiliError as exc:
+        if exc.code != "index_not_found":
+            raise
+        await client.run("POST", "/indexes", {"uid": name, "primaryKey": PRIMARY_KEY})
+    await client.run("PATCH", f"/indexes/{name}/settings", SETTINGS)
+
+
+async def add_documents(
+    client: MeiliClient, name: str, documents: list[dict[str, Any]], timeout: float = 600.0
+) -> None:
+    if documents:
+        await client.run(
+            "POST", f"/indexes/{name}/documents?primaryKey={PRIMARY_KEY}", documents, timeout
+        )
+
+
+async def delete_index(client: MeiliClient, name: str) -> None:
+    try:
+        await client.run("DELETE", f"/indexes/{name}")
+    except MeiliError as exc:
+        if exc.code != "index_not_found":
+            raise
