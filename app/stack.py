@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -146,6 +147,11 @@ class _Postgres:
         shutil.chown(self.pgdata, PG_SYSTEM_USER, PG_SYSTEM_USER)
         return PG_SYSTEM_USER
 
+    @staticmethod
+    def _as_user(user: str | None) -> dict[str, Any]:
+        """subprocess arguments to run as `user`, with its own group (not root's groups)."""
+        return {"user": user, "group": user, "extra_groups": []} if user else {}
+
     def _clear_stale_lock(self) -> None:
         pidfile = self.pgdata / "postmaster.pid"
         if not pidfile.exists():
@@ -167,11 +173,13 @@ class _Postgres:
         user = self._run_as()
         if not (self.pgdata / "PG_VERSION").exists():
             log.info("initialising PostgreSQL data in %s", self.pgdata)
-            subprocess.run(
+            done = subprocess.run(
                 [bins / "initdb", "-D", self.pgdata, "-U", "postgres", "--auth=trust",
                  "--encoding=UTF8", "--locale=C.UTF-8"],
-                check=True, capture_output=True, user=user,
+                capture_output=True, text=True, **self._as_user(user),
             )  # fmt: skip
+            if done.returncode != 0:
+                raise StackError(f"initdb failed in {self.pgdata}:\n{done.stderr}")
         self._clear_stale_lock()
         port = _free_port()
         args = [
@@ -190,7 +198,7 @@ class _Postgres:
             ]
         with self.logfile.open("ab") as out:
             self.proc = subprocess.Popen(
-                args, stdout=out, stderr=subprocess.STDOUT, user=user,
+                args, stdout=out, stderr=subprocess.STDOUT, **self._as_user(user),
                 start_new_session=True, preexec_fn=_die_with_parent(signal.SIGINT),
             )  # fmt: skip
         admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"

@@ -1,0 +1,156 @@
+"""Test harness: real PostgreSQL and real Meilisearch, started once per session.
+
+With DATABASE_URL and MEILI_URL set, those are used (the database user needs CREATEDB).
+Otherwise the local stack is started with its data under `.data/test` (separate from the data
+`make run` serves, so the two can run side by side).
+
+Isolation: the schema is migrated once into a template database; each test that touches the
+database gets a fresh copy of it (CREATE DATABASE … TEMPLATE, a few milliseconds), so code under
+test may commit freely. Each test gets its own Meilisearch index name, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app import migrate
+from app.config import PROJECT_ROOT, Settings
+from app.db import make_engine, sqlalchemy_url
+from app.main import create_app
+from app.search.client import MeiliClient
+from app.search.index import delete_index
+from app.stack import Services, local_services
+
+CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+
+
+def corpus_path(*parts: str) -> Path:
+    """A file of the shared corpus, or a skip saying why it is missing."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(
+            f"shared corpus not found at {path} (it lives beside the project, in ../shared)"
+        )
+    return path
+
+
+def _admin_url(database_url: str, database: str = "postgres") -> str:
+    url = make_url(sqlalchemy_url(database_url)).set(drivername="postgresql", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def _with_database(database_url: str, database: str) -> str:
+    url = make_url(sqlalchemy_url(database_url)).set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(demo_count=0)
+
+
+@pytest.fixture(scope="session")
+def services(settings: Settings) -> Iterator[Services]:
+    with local_services(settings, data_dir=PROJECT_ROOT / ".data" / "test", fast=True) as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def template_database(services: Services) -> Iterator[str]:
+    """A database migrated to head, copied by every test that needs one."""
+    name = f"test_template_{os.getpid()}"
+    admin = _admin_url(services.database_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _with_database(services.database_url, name)
+    migrate.upgrade(url)
+    yield name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_database_url(services: Services) -> Iterator[str]:
+    """A new, empty database (no schema): for migration tests."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = _admin_url(services.database_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _with_database(services.database_url, name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(services: Services, template_database: str) -> Iterator[str]:
+    """A fresh copy of the migrated template, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = _admin_url(services.database_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    yield _with_database(services.database_url, name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url, pool_size=2)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def index_name() -> str:
+    return f"test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def meili(services: Services, index_name: str) -> AsyncIterator[MeiliClient]:
+    """A client to the real Meilisearch; the test's index is deleted afterwards."""
+    client = MeiliClient(services.meili_url, services.meili_key)
+    yield client
+    await delete_index(client, index_name)
+    await client.aclose()
+
+
+@pytest.fixture
+def test_services(services: Services, database_url: str) -> Services:
+    """The session's services, pointed at this test's database."""
+    return replace(services, database_url=database_url)
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, test_services: Services, index_name: str, meili: MeiliClient
+) -> AsyncIterator[FastAPI]:
+    """The application on this test's database and index, with its lifespan running."""
+    application = create_app(settings.model_copy(update={"meili_index": index_name}), test_services)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
