@@ -14,7 +14,7 @@ help:
 	@echo "make run    serve the API on http://127.0.0.1:8000 (starts PostgreSQL and Meilisearch)"
 	@echo "make test   lint, type-check and run the whole test suite against real services"
 	@echo "make bench  run the benchmarks (SPEC §6) and print figures"
-	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+	@echo "make lock   re-resolve requirements.lock (everything) and requirements-prod.lock (the image)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,10 @@ fix: install
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev --generate-hashes \
-		--universal -o requirements.lock pyproject.toml
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev --extra local \
+		--generate-hashes --universal -o requirements.lock pyproject.toml
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes --universal \
+		-o requirements-prod.lock pyproject.toml
 
 bench: install
 	$(BIN)/python -m bench
