@@ -1,0 +1,371 @@
+"""Remedies: payments, remedy types, deadlines — read from the remedy section only — and the
+complainants' pseudonyms.
+
+Only the remedy section ("Agreed action", "Recommended action", …) asks a body to do
+anything; sums elsewhere are facts (charges, arrears, costs) and must never be counted. Within
+that section every sum becomes one `Payment` row, except a total that merely adds up other rows
+("bringing the total to £1,800"), which would double count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.parse.model import REMEDY_TYPES, Payment, PaymentKind, RemedyType
+from ingest.parse.money import MONEY_RE, format_pence, match_to_pence
+
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)"
+PSEUDONYM = rf"(?:{_TITLE} and {_TITLE} [A-Z]|{_TITLE} [A-Z])(?![A-Za-z0-9])"
+_PSEUDONYM_RE = re.compile(PSEUDONYM)
+_COMPLAINS_RE = re.compile(
+    rf"(?P<a>{PSEUDONYM})(?:,? and (?P<b>{PSEUDONYM}))?,? (?:\w+ )?(?:complain|complains|"
+    r"complained|say|says|said|told us|is unhappy|was unhappy|are unhappy|were unhappy|"
+    r"raised|brought)\b"
+)
+
+_BULLET = re.compile(r"^(?:[•\-–—*·▪◦]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z(\"“‘£])")
+_REMEDY_WORD = re.compile(
+    r"\b(?:pay|pays|paid|paying|payment|payments|refund\w*|reimburs\w*|repay\w*|waive\w*|"
+    r"write off|written off|writes off|credit\w*|compensat\w*|offer\w*|award\w*|remedy|"
+    r"recogni[sz]\w*|cancel\w*|symbolic|not (?:recover|pursue))\b",
+    re.IGNORECASE,
+)
+_KIND_WORD = re.compile(
+    r"\b(?P<refund>refund\w*|reimburs\w*|repay\w*|credit\w*)\b"
+    r"|\b(?P<waiver>waive\w*|write off|written off|writes off|writing off|cancel\w*|"
+    r"not (?:recover|pursue|seek|collect)|remove the charge|withdraw the charge)\b"
+    r"|\b(?P<payment>pay|pays|paying|payment|offer\w*|award\w*|compensat\w*|give|make)\b",
+    re.IGNORECASE,
+)
+_RECIPIENT_VERB = re.compile(
+    r"\b(?:pay|pays|paying|repay|refund|refunds|reimburse|reimburses|offer|offers|award|"
+    r"awards|give|gives|make|makes|credit|waive|waives)\b",
+    re.IGNORECASE,
+)
+_RECIPIENT_TAIL = re.compile(
+    r"(?:\s*\b(?:a|an|the|further|additional|extra|symbolic|total|sum|payment|financial|remedy|"
+    r"award|compensation|amount|one-off|of|another|agreed|time|goodwill|gesture|token|"
+    r"each|refund|reimbursement)\b)+\s*$",
+    re.IGNORECASE,
+)
+_RECIPIENT_AFTER = re.compile(
+    r"^\s*(?:each\s+)?to\s+(?P<who>[^,.;:()]{1,60}?)(?=\s+(?:to|for|in|as|by|within|because|"
+    r"towards|which|who|so)\b|[,.;:()]|$)",
+    re.IGNORECASE,
+)
+_EACH_AFTER = re.compile(r"^\s*(?:each|apiece|per (?:person|child))\b", re.IGNORECASE)
+_EACH_BEFORE = re.compile(r"\beach of\b|\bto each\b", re.IGNORECASE)
+_RATE_AFTER = re.compile(
+    r"^\s*(?:a|per|each|every)\s+(?P<unit>day|week|fortnight|month|year)\b"
+    r"|^\s*(?P<adj>weekly|monthly|a month|a week|pcm)\b",
+    re.IGNORECASE,
+)
+_RATE_FOR = re.compile(
+    r"^[^.;£]{0,40}?\bfor\s+(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+(?:more\s+|further\s+)?"
+    r"(?:days?|weeks?|fortnights?|months?|years?)\b",
+    re.IGNORECASE,
+)
+_TOTAL_BEFORE = re.compile(
+    r"(?:\btotal(?:ling|ing)?(?: of| to| sum of| amount of)?|\bin total|\baltogether|"
+    r"\bbringing (?:the|its|their) (?:total|overall)[\w ]{0,20}? to)\s*(?:of\s*)?$",
+    re.IGNORECASE,
+)
+_TOTAL_AFTER = re.compile(r"^\s*(?:in total|in all|altogether|overall)\b", re.IGNORECASE)
+_FURTHER_BEFORE = re.compile(
+    r"\b(?:further|additional|extra|another|more)\s*(?:payment\s+of\s*|sum\s+of\s*)?$",
+    re.IGNORECASE,
+)
+_ADDS_TO = re.compile(
+    r"\b(?:in addition to|on top of|as well as|over and above)\s+(?P<what>[^,;.]{3,120})",
+    re.IGNORECASE,
+)
+_ALREADY = re.compile(
+    r"\b(?:has|had|have)\s+(?:already\s+)?(?:paid|refunded|reimbursed|credited|sent|made)\b"
+    r"|\balready\s+(?:paid|made|refunded|reimbursed|credited|received|sent)\b"
+    r"|\bpreviously\s+(?:paid|refunded)\b|\bhas\s+since\s+paid\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "both": 2, "twenty-four": 24,
+    "eighteen": 18, "twenty": 20, "thirty": 30, "fifty-two": 52, "twenty-six": 26,
+}  # fmt: skip
+_COUNT_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r"|\d{1,2})\b", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b)\s*")
+
+_DEADLINE_RE = re.compile(
+    r"\bwithin\s+(?:(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fourteen|twenty|twenty-one|twenty-eight|thirty)\s+)(?:calendar\s+|working\s+|clear\s+)?"
+    r"(?:days?|weeks?|months?)\s+of\s+(?:the\s+date\s+of\s+|receiving\s+|receipt\s+of\s+)?"
+    r"(?:the\s+|our\s+|my\s+|this\s+)?(?:final\s+)?decision\b",
+    re.IGNORECASE,
+)
+
+_TYPE_SOURCES: tuple[tuple[RemedyType, str], ...] = (
+    ("apology", r"\bapologi[sz]\w*|\bapology\b"),
+    ("financial_payment", r"\bfinancial remedy\b|\bsymbolic payment\b"),
+    (
+        "service_improvement",
+        r"\bservice improvements?\b|\bimprove (?:its|the|how)\b|\bput in place\b|"
+        r"\bintroduce (?:a|an|new)\b|\bimplement\w*\b|\bset SMART targets\b|\bensure (?:that )?"
+        r"(?:it|its|the council|staff|officers)\b",
+    ),
+    (
+        "procedure_review",
+        r"\b(?:review|reviews|reviewing|revisit|update|amend|revise)\s+(?:of\s+)?"
+        r"(?:(?:its|the|their|how|whether|all|any|relevant|current)\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:procedures?|process(?:es)?|polic(?:y|ies)|practices?|guidance|action log|"
+        r"action plan|systems?|arrangements|templates?|leaflets?|website|protocols?)\b",
+    ),
+    (
+        "staff_training",
+        r"\btraining\b|\btrain (?:its |relevant |all )?(?:staff|officers|social workers)\b|"
+        r"\bremind (?:its |relevant |all )?(?:staff|officers|social workers|team)\b|"
+        r"\bshare (?:this|the|our) (?:decision|learning|report) with (?:relevant )?"
+        r"(?:staff|officers)\b",
+    ),
+    (
+        "reassessment",
+        r"\bre-?assess\w*|\bnew (?:needs |care |carer's )?assessment\b|\bcarry out an? "
+        r"(?:new |fresh |further )?(?:needs |care |carer's )?assessment\b|\breview (?:her|his|"
+        r"their|the) (?:care|needs|support|care plan)\b",
+    ),
+    (
+        "record_correction",
+        r"\b(?:amend|correct|update|remove \w+ from)\w*\s+(?:(?:its|the|his|her|their)\s+)?"
+        r"(?:[\w-]+\s+){0,2}?(?:records?|file)\b|\bcorrect the record\b",
+    ),
+    (
+        "reconsider_decision",
+        r"\breconsider\w*|\bre-consider\w*|\bfresh decision\b|\bnew decision\b|\bre-?take "
+        r"(?:the|its) decision\b|\breview (?:its|the) decision\b",
+    ),
+)
+_TYPE_PATTERNS: tuple[tuple[RemedyType, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _TYPE_SOURCES
+)
+_APOLOGY_DONE = re.compile(
+    r"\b(?:already|previously)\b[^.]{0,40}\bapologi|\b(?:has|had|have)\s+(?:already\s+)?"
+    r"(?:apologi[sz]ed|provided an apology|made an apology|given an apology|offered an apology)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Remedies:
+    """What the remedy section asks for."""
+
+    payments: list[Payment] = field(default_factory=list)
+    remedy_types: list[RemedyType] = field(default_factory=list)
+    deadlines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _sentences(section: str) -> list[str]:
+    """The section's paragraphs and list items split into sentences, bullets removed."""
+    out: list[str] = []
+    for line in section.split("\n"):
+        line = _BULLET.sub("", line.strip())
+        if line:
+            out.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+    return out
+
+
+def _recipient(before: str, after: str, sentence: str) -> str | None:
+    verbs = list(_RECIPIENT_VERB.finditer(before))
+    if verbs:
+        who = _RECIPIENT_TAIL.sub("", before[verbs[-1].end() :]).strip(" ,")
+        if who and len(who.split()) <= 8 and "£" not in who:
+            return who
+    after_match = _RECIPIENT_AFTER.match(after)
+    if after_match:
+        return after_match.group("who").strip()
+    pseudonym = _PSEUDONYM_RE.search(sentence)
+    return pseudonym.group(0) if pseudonym else None
+
+
+def _count_recipients(who: str | None) -> int | None:
+    """How many people "each" covers.
+
+    "D and G" → 2, "his three children" → 3, "Mr and Mrs L" → 2; None when it cannot tell.
+    """
+    if not who:
+        return None
+    number = _COUNT_WORD.search(who)
+    if number:
+        word = number.group(1).lower()
+        return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    names = [n for n in _NAME_SPLIT.split(who) if n]
+    return len(names) if len(names) >= 2 else None
+
+
+def _kind_of(match: re.Match[str]) -> PaymentKind:
+    if match.group("refund"):
+        return "refund"
+    return "waiver" if match.group("waiver") else "payment"
+
+
+def _kind(before: str, after: str) -> PaymentKind:
+    """Payment, refund or waiver: "£300 refund" / "£80 to reimburse her" and "£1,200 of
+    charges should be waived" are read after the sum; otherwise the last verb before it decides
+    ("refund Mrs B £450 and pay her £200" gives a refund and a payment)."""
+    soon_after = _KIND_WORD.search(after[:60])
+    if soon_after is not None and soon_after.group("refund"):
+        if after[: soon_after.start()].strip().lower() in ("", "as a", "to", "by way of"):
+            return "refund"
+    if soon_after is not None and soon_after.group("waiver") and "£" not in after[:60]:
+        return "waiver"
+    kind_words = list(_KIND_WORD.finditer(before))
+    if kind_words:
+        return _kind_of(kind_words[-1])
+    return _kind_of(soon_after) if soon_after is not None else "payment"
+
+
+def _reason(after: str) -> str | None:
+    text = MONEY_RE.split(after, maxsplit=1)[0] if "£" in after else after
+    text = re.sub(r"^\s*(?:each|apiece|\)|,|in total|altogether)\s*", "", text)
+    text = text.strip(" ,;:.()")
+    return text[:300] or None
+
+
+def _count_word(value: str) -> int | None:
+    word = value.lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+
+
+def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
+    matches = list(MONEY_RE.finditer(sentence))
+    if not matches or not _REMEDY_WORD.search(sentence):
+        return
+    rates = [bool(_RATE_AFTER.match(sentence[m.end() :])) for m in matches]
+    totals = [
+        bool(_TOTAL_BEFORE.search(sentence[: m.start()]) or _TOTAL_AFTER.match(sentence[m.end() :]))
+        for m in matches
+    ]
+    already_paid = _already_paid(sentence, matches)
+    for index, match in enumerate(matches):
+        amount = match_to_pence(match)
+        if amount is None:
+            continue
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        others = [i for i in range(len(matches)) if i != index]
+        if totals[index] and any(not rates[i] and not totals[i] for i in others):
+            remedies.warnings.append(
+                f"{format_pence(amount)} read as a total of the other sums, not a payment"
+            )
+            continue
+        if rates[index] and any(totals[i] for i in others):
+            continue  # the stated total is the payment
+        count = 1
+        reason = _reason(after)
+        if rates[index]:
+            span = _RATE_FOR.match(after)
+            number = _count_word(span.group("n")) if span else None
+            if number:
+                count = number
+            else:
+                remedies.warnings.append(
+                    f"{format_pence(amount)} is a rate with no stated total; recorded once"
+                )
+        who = _recipient(before, after, sentence)
+        if _EACH_AFTER.match(after) or _EACH_BEFORE.search(before[-60:]):
+            counted = _count_recipients(who)
+            if counted is None:
+                remedies.warnings.append(
+                    f"could not count the recipients of {format_pence(amount)} each"
+                )
+            else:
+                count = counted
+        further = bool(_FURTHER_BEFORE.search(before))
+        already = not further and index in already_paid
+        if further:
+            adds = _ADDS_TO.search(sentence)
+            target = adds.group("what").strip() if adds else None
+            if target is None and earlier:
+                target = "the " + " and ".join(earlier) + " mentioned earlier in the remedy"
+            prefix = (
+                f"a further {format_pence(amount)} in addition to {target or 'an earlier offer'}"
+            )
+            reason = f"{prefix}; {reason}" if reason else prefix
+        elif already:
+            reason = f"already paid before the decision; {reason}" if reason else "already paid"
+        remedies.payments.append(
+            Payment(
+                amount_pence=amount,
+                recipient=who,
+                count=count,
+                kind=_kind(before, after),
+                already_made=already,
+                reason=reason,
+            )
+        )
+
+
+def _already_paid(sentence: str, matches: list[re.Match[str]]) -> set[int]:
+    """Indexes of the sums that "has already paid" (and the like) refers to: each such phrase
+    belongs to the nearest sum in the sentence, so "In addition to the £200 it has already
+    paid, pay a further £300" marks only the £200."""
+    marked: set[int] = set()
+    for phrase in _ALREADY.finditer(sentence):
+        distances = [max(m.start() - phrase.end(), phrase.start() - m.end(), 0) for m in matches]
+        marked.add(distances.index(min(distances)))
+    return marked
+
+
+def read_remedies(section: str, final_decision: str = "") -> Remedies:
+    """Payments, remedy types and deadlines of one remedy section."""
+    remedies = Remedies()
+    earlier: list[str] = []
+    types: set[str] = set()
+    for sentence in _sentences(section):
+        _payments_in(sentence, earlier, remedies)
+        earlier.extend(format_pence(m) for m in _amounts(sentence))
+        for name, pattern in _TYPE_PATTERNS:
+            if name == "apology" and _APOLOGY_DONE.search(sentence):
+                continue
+            if pattern.search(sentence):
+                types.add(name)
+    for payment in remedies.payments:
+        if not payment.already_made:
+            types.add("refund" if payment.kind == "refund" else "financial_payment")
+    if not types and section.strip():
+        types.add("other")
+    remedies.remedy_types = [t for t in REMEDY_TYPES if t in types]  # type: ignore[misc]
+    remedies.deadlines = find_deadlines(section + "\n" + final_decision)
+    return remedies
+
+
+def _amounts(sentence: str) -> list[int]:
+    return [p for m in MONEY_RE.finditer(sentence) if (p := match_to_pence(m)) is not None]
+
+
+def find_deadlines(text: str) -> list[str]:
+    """Deadlines as written, first letter lower-cased, first occurrence order, no repeats."""
+    seen: dict[str, None] = {}
+    for match in _DEADLINE_RE.finditer(text):
+        value = re.sub(r"\s+", " ", match.group(0))
+        seen.setdefault(value[:1].lower() + value[1:], None)
+    return list(seen)
+
+
+def find_complainants(*texts: str) -> list[str]:
+    """Pseudonyms of the people complaining, as written ("Mr Q", "Mr and Mrs L").
+
+    Someone who "complains"/"says" in the summary or complaint section is a complainant; if
+    nobody does, the first pseudonym in the first text that has one.
+    """
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in _COMPLAINS_RE.finditer(text):
+            found.setdefault(match.group("a"), None)
+            if match.group("b"):
+                found.setdefault(match.group("b"), None)
+        if found:
+            return list(found)
+    for text in texts:
+        first = _PSEUDONYM_RE.search(text)
+        if first:
+            return [first.group(0)]
+    return []

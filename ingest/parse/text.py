@@ -1,0 +1,267 @@
+"""Decision pages (copied text or HTML) → clean lines without page furniture.
+
+Both input kinds end up as the same list of lines, so the header, section and remedy readers
+see one format. Furniture ("Back to top", "Print this page", cookie banners, tables of
+contents, the signature line) is removed here, once, so it can never leak into `body`, a
+section, or a remedy sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ingest.parse.sections import heading_key, section_for_heading
+
+TITLE_RE = re.compile(r"^(?P<name>.*?)\s*\(\s*(?P<ref>\d{2}\s?\d{3}\s?\d{3})\s*\)\s*$")
+
+# Lines that are furniture wherever they occur (compared by `heading_key`).
+_DROP_LINES = frozenset(
+    {
+        "back to top",
+        "return to top",
+        "top of page",
+        "print this page",
+        "print",
+        "skip to main content",
+        "skip to content",
+        "share this page",
+        "share",
+        "email this page",
+        "lgo logogram",
+        "lgo logo",
+        "print decision",
+        "download decision",
+    }
+)
+# Lines that open a cookie banner or the site footer: the decision is over (or, before the
+# decision has begun, a banner to skip until decision text resumes).
+_COOKIE_START = re.compile(
+    r"^(?:review your privacy settings|privacy settings|required cookies|analytical cookies"
+    r"|cookie settings|cookie preferences|manage cookies|accept all cookies|reject all cookies"
+    r"|accept cookies|view required cookies|view analytical cookies|cookies on (?:this|our) "
+    r"(?:website|site)|we use cookies|this (?:web)?site uses cookies|we'd like to set"
+    r"|your cookie preferences)",
+)
+_COOKIE_LINE = re.compile(r"\bcookies?\b.*\b(?:website|browser|accept|consent|analytics|settings)")
+_SIGNATURE_RE = re.compile(r"^[\w' -]{0,60}decision on behalf of the ombudsman\.?$")
+_TOC_START = frozenset({"contents", "table of contents", "on this page", "in this decision"})
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SUMMARY_RE = re.compile(r"^summary\s*[:.\-–]?", re.IGNORECASE)
+
+
+def _raw_lines(text: str) -> Iterator[str]:
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
+        if line:
+            yield line
+
+
+def _is_toc_entry(line: str) -> bool:
+    """A table-of-contents entry: a short line that is a known heading or ends without a stop."""
+    return section_for_heading(line) is not None or (
+        len(line) <= 80 and not line.endswith((".", ":", ";")) and not _SUMMARY_RE.match(line)
+    )
+
+
+def clean_lines(text: str) -> list[str]:
+    """The decision's lines, stripped and whitespace-normalised, furniture removed.
+
+    Everything before the title line `Name (NN NNN NNN)` is site chrome and dropped (when there
+    is a title); the decision ends at its signature line or at the first cookie-banner line
+    after a section heading.
+    """
+    lines = list(_raw_lines(text))
+    for index, line in enumerate(lines[:200]):
+        if TITLE_RE.match(line):
+            lines = lines[index:]
+            break
+
+    out: list[str] = []
+    seen_heading = False
+    skipping_banner = False
+    in_toc = False
+    toc_entries: set[str] = set()
+    for line in lines:
+        key = heading_key(line)
+        if key in _DROP_LINES:
+            continue
+        if _SIGNATURE_RE.match(key):
+            break
+        if _COOKIE_START.match(key) or (len(line) < 400 and _COOKIE_LINE.search(key)):
+            if seen_heading:
+                break
+            skipping_banner = True
+            continue
+        is_heading = section_for_heading(line) is not None
+        if skipping_banner:
+            if not (is_heading or TITLE_RE.match(line) or _SUMMARY_RE.match(line)):
+                continue
+            skipping_banner = False
+        if key in _TOC_START and not seen_heading:
+            in_toc = True
+            continue
+        if in_toc:
+            # An entry seen twice is the real heading: the contents list is over.
+            if key not in toc_entries and _is_toc_entry(line):
+                toc_entries.add(key)
+                continue
+            in_toc = False
+        seen_heading = seen_heading or is_heading
+        out.append(line)
+    return _drop_unmarked_toc(out)
+
+
+def _drop_unmarked_toc(lines: list[str]) -> list[str]:
+    """Remove a run of three or more consecutive known headings before the first section.
+
+    A table of contents without a "Contents" marker looks exactly like that: headings with no
+    text between them, each repeated later where its section really starts.
+    """
+    run_start = None
+    for index, line in enumerate(lines):
+        if section_for_heading(line) is not None:
+            if run_start is None:
+                run_start = index
+            continue
+        if run_start is not None:
+            if index - run_start >= 3:
+                return lines[:run_start] + lines[index:]
+            return lines  # the first heading run is a real section start
+    return lines
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "aside", "blockquote", "pre",
+        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "thead", "tbody",
+        "tfoot", "tr", "hr", "figure", "figcaption", "address", "details", "summary",
+    }
+)  # fmt: skip
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "nav",
+        "footer", "select", "input", "textarea", "head", "title", "meta", "link", "img",
+    }
+)  # fmt: skip
+_FURNITURE_ATTR = re.compile(
+    r"cookie|consent|gdpr|breadcrumb|skip-?link|share|social|back-?to-?top|print"
+    r"|table-of-contents|\btoc\b|on-this-page|site-header|site-footer|navbar|menu",
+    re.IGNORECASE,
+)
+
+
+class _LineWriter:
+    """Accumulates inline text into lines; block boundaries end the current line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._parts: list[str] = []
+
+    def text(self, value: str) -> None:
+        self._parts.append(value)
+
+    def newline(self) -> None:
+        line = _SPACES.sub(" ", "".join(self._parts).replace("\n", " ")).strip()
+        self._parts = []
+        if line:
+            self.lines.append(line)
+
+
+def _is_furniture(node: LexborNode) -> bool:
+    attrs = node.attributes
+    marker = f"{attrs.get('id') or ''} {attrs.get('class') or ''} {attrs.get('role') or ''}"
+    return marker.strip() != "" and _FURNITURE_ATTR.search(marker) is not None
+
+
+def _walk(node: LexborNode, out: _LineWriter, in_content: bool) -> None:
+    """Write `node`'s visible text; `in_content` is true inside an article or main element,
+    where a <header> holds the decision's title and label/value pairs rather than site chrome.
+    """
+    for child in node.iter(include_text=True):
+        tag = child.tag or ""
+        if tag == "-text":
+            out.text(child.text(deep=False) or "")
+            continue
+        if tag.startswith("-") or tag in _SKIP_TAGS or (tag == "header" and not in_content):
+            continue
+        if _is_furniture(child):
+            continue
+        inner = in_content or tag in ("article", "main")
+        if tag == "br":
+            out.newline()
+        elif tag == "li":
+            out.newline()
+            out.text(_list_marker(child))
+            _walk(child, out, inner)
+            out.newline()
+        elif tag in ("dt", "th", "td", "dd"):
+            _cell(child, out, inner)
+        elif tag in _BLOCK_TAGS:
+            out.newline()
+            _walk(child, out, inner)
+            out.newline()
+        else:
+            _walk(child, out, inner)
+
+
+def _list_marker(item: LexborNode) -> str:
+    parent = item.parent
+    if parent is not None and parent.tag == "ol":
+        number = 1
+        sibling = item.prev
+        while sibling is not None:
+            if sibling.tag == "li":
+                number += 1
+            sibling = sibling.prev
+        return f"{number}. "
+    return "• "
+
+
+def _cell(node: LexborNode, out: _LineWriter, in_content: bool) -> None:
+    """dt/dd and th/td pairs become one "Label : value" line, as the text layout writes them."""
+    tag = node.tag
+    if tag in ("dt", "th") or (tag == "td" and node.prev is None):
+        out.newline()
+    else:
+        out.text(" : ")
+    _walk(node, out, in_content)
+    if tag == "dd" or (tag in ("td", "th") and node.next is None):
+        out.newline()
+
+
+def _title_from(root: LexborNode) -> str | None:
+    for heading in root.css("h1, h2"):
+        value = _SPACES.sub(" ", heading.text(deep=True) or "").strip()
+        if TITLE_RE.match(value):
+            return value
+    return None
+
+
+def html_to_lines(html: str) -> list[str]:
+    """Visible decision text of an HTML page, one paragraph / list item / table row a line.
+
+    Prefers `<article id="article">` (LGSCO's decision container, whose header carries the
+    Category / Decision / Decision date pairs); otherwise walks the whole body, leaving out
+    navigation, page header and footer, scripts and anything marked as cookie/share/print
+    furniture. The result still goes through `clean_lines`.
+    """
+    tree = LexborHTMLParser(html)
+    article = tree.css_first("article#article") or tree.css_first("#article")
+    root = article or tree.body or tree.root
+    if root is None:
+        return []
+    out = _LineWriter()
+    _walk(root, out, in_content=article is not None)
+    out.newline()
+    lines = out.lines
+    title = _title_from(root)
+    if title and not any(TITLE_RE.match(line) for line in lines[:50]):
+        lines.insert(0, title)
+    return clean_lines("\n".join(lines))
