@@ -201,6 +201,9 @@ def _count_recipients(who: str | None) -> int | None:
     return len(names) if len(names) >= 2 else None
 
 
+_REFUND_LEADS = frozenset({"", "as a", "to", "by way of"})
+
+
 def _kind_of(match: re.Match[str]) -> PaymentKind:
     if match.group("refund"):
         return "refund"
@@ -212,9 +215,9 @@ def _kind(before: str, after: str) -> PaymentKind:
     charges should be waived" are read after the sum; otherwise the last verb before it decides
     ("refund Mrs B £450 and pay her £200" gives a refund and a payment)."""
     soon_after = _KIND_WORD.search(after[:60])
-    if soon_after is not None and soon_after.group("refund"):
-        if after[: soon_after.start()].strip().lower() in ("", "as a", "to", "by way of"):
-            return "refund"
+    lead = after[: soon_after.start()].strip().lower() if soon_after is not None else "?"
+    if soon_after is not None and soon_after.group("refund") and lead in _REFUND_LEADS:
+        return "refund"
     if soon_after is not None and soon_after.group("waiver") and "£" not in after[:60]:
         return "waiver"
     kind_words = list(_KIND_WORD.finditer(before))
