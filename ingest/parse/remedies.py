@@ -48,8 +48,9 @@ _RECIPIENT_TAIL = re.compile(
     r"(?:\s*\b(?:a|an|the|further|additional|extra|symbolic|total|sum|payment|financial|remedy|"
     r"award|compensation|amount|one-off|of|another|agreed|time|goodwill|gesture|token|"
     r"each|refund|reimbursement)\b)+\s*$",
-    re.IGNORECASE,
 )
+_LEADING_JOIN = re.compile(r"^[\s,;]*(?:and|plus|with|then)?\b\s*", re.IGNORECASE)
+_LEADING_EACH = re.compile(r"^\s*(?:to\s+)?each\s+of\s+", re.IGNORECASE)
 _RECIPIENT_AFTER = re.compile(
     r"^\s*(?:each\s+)?to\s+(?P<who>[^,.;:()]{1,60}?)(?=\s+(?:to|for|in|as|by|within|because|"
     r"towards|which|who|so)\b|[,.;:()]|$)",
@@ -78,7 +79,8 @@ _FURTHER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ADDS_TO = re.compile(
-    r"\b(?:in addition to|on top of|as well as|over and above)\s+(?P<what>[^,;.]{3,120})",
+    r"\b(?:in addition to|on top of|as well as|over and above)\s+"
+    r"(?P<what>(?:[^,;.]|[,.](?=\d)){3,120})",
     re.IGNORECASE,
 )
 _ALREADY = re.compile(
@@ -173,15 +175,25 @@ def _sentences(section: str) -> list[str]:
     return out
 
 
-def _recipient(before: str, after: str, sentence: str) -> str | None:
-    verbs = list(_RECIPIENT_VERB.finditer(before))
+def _recipient(segment: str, after: str, sentence: str, previous: str | None) -> str | None:
+    """Who a sum goes to. `segment` is the text since the previous sum in the sentence (or the
+    sentence start): "Pay Mr Q £300" → "Mr Q"; "…£300 and her son, B, £100" → "her son, B";
+    "pay £250 to Mr Y" → "Mr Y"; failing those, the previous sum's recipient or the first
+    pseudonym in the sentence."""
+    verbs = list(_RECIPIENT_VERB.finditer(segment))
+    who = ""
     if verbs:
-        who = _RECIPIENT_TAIL.sub("", before[verbs[-1].end() :]).strip(" ,")
-        if who and len(who.split()) <= 8 and "£" not in who:
-            return who
+        who = segment[verbs[-1].end() :]
+    elif previous is not None:
+        who = _LEADING_JOIN.sub("", segment)
+    who = _LEADING_EACH.sub("", _RECIPIENT_TAIL.sub("", who)).strip(" ,;:")
+    if who and len(who.split()) <= 8:
+        return who
     after_match = _RECIPIENT_AFTER.match(after)
     if after_match:
         return after_match.group("who").strip()
+    if previous:
+        return previous
     pseudonym = _PSEUDONYM_RE.search(sentence)
     return pseudonym.group(0) if pseudonym else None
 
@@ -226,10 +238,20 @@ def _kind(before: str, after: str) -> PaymentKind:
     return _kind_of(soon_after) if soon_after is not None else "payment"
 
 
-def _reason(after: str) -> str | None:
+_REASON_LEAD = re.compile(r"^\s*(?:each|apiece|\)|,|in total|altogether)\s*", re.IGNORECASE)
+_REASON_CUT = re.compile(r",?\s*\b(?:bringing|making)\b.*$", re.IGNORECASE)
+
+
+def _reason(after: str, who: str | None) -> str | None:
+    """What the sum is for: the words after it up to the next sum, without the recipient."""
     text = MONEY_RE.split(after, maxsplit=1)[0] if "£" in after else after
-    text = re.sub(r"^\s*(?:each|apiece|\)|,|in total|altogether)\s*", "", text)
-    text = text.strip(" ,;:.()")
+    text = _REASON_LEAD.sub("", text)
+    recipient = _RECIPIENT_AFTER.match(text)
+    if recipient and who and recipient.group("who").strip() == who:
+        text = text[recipient.end() :]
+    text = _REASON_CUT.sub("", text).strip(" ,;:.()")
+    if re.match(r"(?:and|or|plus)\b", text, re.IGNORECASE):
+        return None
     return text[:300] or None
 
 
@@ -238,41 +260,83 @@ def _count_word(value: str) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
 
 
+@dataclass
+class _Sums:
+    """The sums of one sentence and what each is: a rate, a total, context, already paid."""
+
+    sentence: str
+    matches: list[re.Match[str]]
+    rates: list[bool]
+    totals: list[bool]
+    context: list[bool]
+    already: set[int]
+
+    @classmethod
+    def of(cls, sentence: str) -> _Sums:
+        matches = list(MONEY_RE.finditer(sentence))
+        adds = [m.span("what") for m in _ADDS_TO.finditer(sentence)]
+        return cls(
+            sentence=sentence,
+            matches=matches,
+            rates=[bool(_RATE_AFTER.match(sentence[m.end() :])) for m in matches],
+            totals=[
+                bool(
+                    _TOTAL_BEFORE.search(sentence[: m.start()])
+                    or _TOTAL_AFTER.match(sentence[m.end() :])
+                )
+                for m in matches
+            ],
+            context=[any(a <= m.start() < b for a, b in adds) for m in matches],
+            already=_already_paid(sentence, matches),
+        )
+
+    def clause_of(self, index: int) -> str | None:
+        """The "in addition to …" clause that sum `index` sits in."""
+        start = self.matches[index].start()
+        for match in _ADDS_TO.finditer(self.sentence):
+            if match.start("what") <= start < match.end("what"):
+                return match.group("what").strip()
+        return None
+
+    def skip_reason(self, index: int) -> str | None:
+        """Why sum `index` is not a payment row of its own, or None if it is one."""
+        others = [i for i in range(len(self.matches)) if i != index]
+        if self.totals[index] and any(not self.rates[i] and not self.totals[i] for i in others):
+            return "total"
+        if self.rates[index] and any(self.totals[i] for i in others):
+            return "rate"  # the stated total is the payment
+        return None
+
+
 def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
-    matches = list(MONEY_RE.finditer(sentence))
-    if not matches or not _REMEDY_WORD.search(sentence):
+    """Append one Payment per sum of money in a remedy sentence that asks for (or records) one."""
+    if "£" not in sentence or not _REMEDY_WORD.search(sentence):
         return
-    rates = [bool(_RATE_AFTER.match(sentence[m.end() :])) for m in matches]
-    totals = [
-        bool(_TOTAL_BEFORE.search(sentence[: m.start()]) or _TOTAL_AFTER.match(sentence[m.end() :]))
-        for m in matches
-    ]
-    already_paid = _already_paid(sentence, matches)
-    for index, match in enumerate(matches):
+    sums = _Sums.of(sentence)
+    previous_end = 0
+    previous_who: str | None = None
+    rate_text: str | None = None
+    for index, match in enumerate(sums.matches):
         amount = match_to_pence(match)
+        segment, previous_end = sentence[previous_end : match.start()], match.end()
         if amount is None:
             continue
         before, after = sentence[: match.start()], sentence[match.end() :]
-        others = [i for i in range(len(matches)) if i != index]
-        if totals[index] and any(not rates[i] and not totals[i] for i in others):
+        skip = sums.skip_reason(index)
+        if skip == "total":
             remedies.warnings.append(
                 f"{format_pence(amount)} read as a total of the other sums, not a payment"
             )
             continue
-        if rates[index] and any(totals[i] for i in others):
-            continue  # the stated total is the payment
-        count = 1
-        reason = _reason(after)
-        if rates[index]:
-            span = _RATE_FOR.match(after)
-            number = _count_word(span.group("n")) if span else None
-            if number:
-                count = number
-            else:
-                remedies.warnings.append(
-                    f"{format_pence(amount)} is a rate with no stated total; recorded once"
-                )
-        who = _recipient(before, after, sentence)
+        if skip == "rate":
+            rate_text = _rate_text(amount, after)
+            continue
+        who = _recipient(segment, after, sentence, previous_who)
+        count, reason = 1, _reason(after, who)
+        if sums.rates[index]:
+            count, reason = _rate_count(amount, after, reason, remedies)
+        elif sums.totals[index] and rate_text:
+            reason = _join(f"stated total of {rate_text}", reason)
         if _EACH_AFTER.match(after) or _EACH_BEFORE.search(before[-60:]):
             counted = _count_recipients(who)
             if counted is None:
@@ -282,18 +346,24 @@ def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
             else:
                 count = counted
         further = bool(_FURTHER_BEFORE.search(before))
-        already = not further and index in already_paid
+        already = not further and index in sums.already
+        if sums.context[index]:
+            reason = sums.clause_of(index)
         if further:
             adds = _ADDS_TO.search(sentence)
             target = adds.group("what").strip() if adds else None
             if target is None and earlier:
                 target = "the " + " and ".join(earlier) + " mentioned earlier in the remedy"
-            prefix = (
-                f"a further {format_pence(amount)} in addition to {target or 'an earlier offer'}"
+            reason = _join(
+                f"a further {format_pence(amount)} in addition to {target or 'an earlier offer'}",
+                reason,
             )
-            reason = f"{prefix}; {reason}" if reason else prefix
         elif already:
-            reason = f"already paid before the decision; {reason}" if reason else "already paid"
+            reason = _join("already paid before the decision", reason)
+        elif sums.context[index]:
+            reason = _join("earlier sum that a further payment adds to", reason)
+        else:
+            previous_who = who
         remedies.payments.append(
             Payment(
                 amount_pence=amount,
@@ -304,6 +374,38 @@ def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
                 reason=reason,
             )
         )
+
+
+def _join(prefix: str, reason: str | None) -> str:
+    return f"{prefix}; {reason}" if reason else prefix
+
+
+def _rate_text(amount: int, after: str) -> str:
+    """ "£50 a month for 12 months" — the rate as written, for the reason of its total."""
+    span = _RATE_FOR.match(after) or _RATE_AFTER.match(after)
+    return format_pence(amount) + (after[: span.end()] if span else "")
+
+
+def _rate_count(
+    amount: int, after: str, reason: str | None, remedies: Remedies
+) -> tuple[int, str | None]:
+    """A rate with no stated total: "£50 a month for 12 months" → count 12 (exact); without a
+    period it is recorded once, with a warning."""
+    span = _RATE_FOR.match(after)
+    number = _count_word(span.group("n")) if span else None
+    rest = after[span.end() :] if span else after[_end_of_rate(after) :]
+    reason = _join(_rate_text(amount, after).strip(), _reason(rest, None))
+    if number:
+        return number, reason
+    remedies.warnings.append(
+        f"{format_pence(amount)} is a rate with no stated total; recorded once"
+    )
+    return 1, reason
+
+
+def _end_of_rate(after: str) -> int:
+    match = _RATE_AFTER.match(after)
+    return match.end() if match else 0
 
 
 def _already_paid(sentence: str, matches: list[re.Match[str]]) -> set[int]:
@@ -331,7 +433,7 @@ def read_remedies(section: str, final_decision: str = "") -> Remedies:
             if pattern.search(sentence):
                 types.add(name)
     for payment in remedies.payments:
-        if not payment.already_made:
+        if not payment.already_made and payment.kind != "waiver":
             types.add("refund" if payment.kind == "refund" else "financial_payment")
     if not types and section.strip():
         types.add("other")
