@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 # One amount as written after a pound sign: digits with optional thousands commas, optional
 # pence, optional "k"/"m" multiplier ("£2k", "£1.5m"). Compiled once; used by remedies too.
 MONEY_RE = re.compile(
-    r"£\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d{1,2}))?"
+    r"£\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
     r"(?:\s?(?P<mult>k|m|thousand|million)\b)?",
     re.IGNORECASE,
 )
@@ -22,6 +22,8 @@ _MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_
 
 
 def _to_pence(num: str, frac: str | None, mult: str | None) -> int | None:
+    if frac and len(frac) > 2 and not mult:
+        return None  # "£1.005" is not a sum of money anyone pays
     try:
         value = Decimal(num.replace(",", "") + ("." + frac if frac else ""))
     except InvalidOperation:

@@ -118,7 +118,10 @@ def slugify(name: str) -> str:
     "Children's care services" → "children-s-care-services" (the apostrophe becomes a hyphen,
     as on LGSCO's own URLs). Also used for council slugs so one rule serves the whole API.
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = "".join(
+        ch if ord(ch) < 128 else ("" if unicodedata.combining(ch) else "-")
+        for ch in unicodedata.normalize("NFKD", name)
+    )
     return _NON_ALNUM.sub("-", ascii_name.lower()).strip("-")
 
 

@@ -62,9 +62,12 @@ def _raw_lines(text: str) -> Iterator[str]:
 
 
 def _is_toc_entry(line: str) -> bool:
-    """A table-of-contents entry: a short line that is a known heading or ends without a stop."""
+    """A table-of-contents entry: a short line that is a known heading or ends without a stop
+    ("Summary" is an entry, "Summary: Mrs B complains…" is the decision itself)."""
+    if _SUMMARY_RE.match(line):
+        return heading_key(line) == "summary"
     return section_for_heading(line) is not None or (
-        len(line) <= 80 and not line.endswith((".", ":", ";")) and not _SUMMARY_RE.match(line)
+        len(line) <= 80 and not line.endswith((".", ":", ";"))
     )
 
 
