@@ -1,20 +1,37 @@
-"""The `ombudsman` command: parse, ingest, reindex, check, serve, demo-data."""
+"""The `ombudsman` command: parse, ingest, reindex, check, demo-data, serve.
+
+Commands that need the database find the services `make run` started (or start their own, or use
+DATABASE_URL / MEILI_URL), apply migrations, and leave the services as they found them.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import json
 import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 
 cli = typer.Typer(
     name="ombudsman",
     help="Ombudsearch: parse, load and serve LGSCO decisions.",
     no_args_is_help=True,
     add_completion=False,
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
 )
+log = logging.getLogger("ombudsearch.cli")
+out = Console()
+err = Console(stderr=True)
 
 
 @cli.callback()
@@ -29,6 +46,279 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+@contextmanager
+def _database(settings: Settings) -> Iterator[tuple[Any, Any]]:
+    """(engine, services) on migrated, running services, for the length of the block."""
+    from app import migrate
+    from app.db import make_engine
+    from app.stack import local_services
+
+    with local_services(settings) as services:
+        migrate.upgrade(services.database_url)
+        engine = make_engine(services.database_url, pool_size=2)
+        try:
+            yield engine, services
+        finally:
+            engine.dispose()
+
+
+def _meili(services: Any) -> Any:
+    """A Meilisearch client; create it inside the event loop that will use it."""
+    from app.search.client import MeiliClient
+
+    return MeiliClient(services.meili_url, services.meili_key, timeout=30)
+
+
+# -- parse -------------------------------------------------------------------------------------
+
+
+@cli.command()
+def parse(
+    file: Path = typer.Argument(..., help="A .txt, .html or .jsonl file"),
+    url: str | None = typer.Option(None, help="The decision's LGSCO page, for category and link"),
+) -> None:
+    """Print the parsed record as JSON (one per line for .jsonl). Needs no database."""
+    from ingest.documents import iter_documents
+
+    if not file.is_file():
+        err.print(f"[red]cannot read {file}: no such file[/red]")
+        raise typer.Exit(2)
+    results = list(iter_documents(file, url=url))
+    if file.suffix.lower() == ".jsonl":
+        for result in results:
+            if result.record is None:
+                line = result.location.rsplit(":", 1)[-1]
+                row: dict[str, Any] = {"line": int(line) if line.isdigit() else None}
+                row["error"] = result.error
+            else:
+                row = result.record.public_dict()
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    result = results[0]
+    if result.record is None:
+        err.print(f"[red]cannot parse {result.location}: {result.error}[/red]")
+        raise typer.Exit(2)
+    sys.stdout.write(json.dumps(result.record.public_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+def _read_url_map(path: Path) -> dict[str, str]:
+    """A JSON object {path: url}, or CSV rows `path,url`."""
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip().startswith("{"):
+        loaded = json.loads(text)
+        return {str(k): str(v) for k, v in loaded.items()}
+    return {row[0]: row[1] for row in csv.reader(text.splitlines()) if len(row) >= 2}
+
+
+def _count_documents(paths: list[Path]) -> int:
+    from ingest.documents import iter_paths
+
+    total = 0
+    for file in iter_paths(paths):
+        if file.suffix.lower() == ".jsonl" and file.is_file():
+            with file.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def run_ingest(
+    settings: Settings, engine: Any, services: Any, paths: list[Path], url_map: dict[str, str]
+) -> Any:
+    """Ingest `paths` with a progress display; return the load Summary."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from app.search.index import ensure_index
+    from ingest.documents import iter_documents
+    from ingest.load import Loader, Summary
+
+    def documents() -> Iterator[Any]:
+        for path in paths:
+            yield from iter_documents(path, url_map=url_map)
+
+    total = _count_documents(paths)
+
+    async def go(progress: Progress | None) -> Summary:
+        async with _meili(services) as meili:
+            await ensure_index(meili, settings.meili_index)
+            loader = Loader(engine, meili, settings.meili_index)
+            return await loader.load(documents(), on_progress=reporter(progress))
+
+    def reporter(progress: Progress | None) -> Any:
+        task = progress.add_task("ingesting", total=total) if progress else None
+        logged = 0
+
+        def report(summary: Summary) -> None:
+            nonlocal logged
+            if progress is not None and task is not None:
+                progress.update(task, completed=summary.seen)
+            elif summary.seen // 1000 > logged // 1000:
+                log.info("%d/%d documents", summary.seen, total)
+            logged = summary.seen
+
+        return report
+
+    if err.is_terminal:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, TimeElapsedColumn(), TimeRemainingColumn(), console=err) as bar:
+            return asyncio.run(go(bar))
+    return asyncio.run(go(None))
+
+
+def _print_summary(summary: Any, report: Path | None) -> None:
+    table = Table(title="ingest summary")
+    for name in ("seen", "created", "updated", "unchanged", "failed"):
+        table.add_column(name, justify="right")
+    table.add_row(
+        *(str(getattr(summary, n)) for n in ("seen", "created", "updated", "unchanged", "failed"))
+    )
+    err.print(table)
+    if summary.created == summary.updated == 0:
+        err.print("nothing written: every readable document is already stored unchanged")
+    for failure in summary.failures:
+        err.print(f"[red]failed[/red] {failure.location}: {failure.reason}")
+    if report is not None:
+        err.print(f"failures written to {report}")
+
+
+@cli.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .html, .jsonl)"),
+    url_map: Path | None = typer.Option(
+        None, help="JSON object or CSV mapping file paths to their LGSCO URLs"
+    ),
+) -> None:
+    """Parse and load documents; idempotent. Exit 1 if any document failed."""
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    mapping = _read_url_map(url_map) if url_map else {}
+    with _database(settings) as (engine, services):
+        summary = run_ingest(settings, engine, services, paths, mapping)
+    report = None
+    if summary.failures:
+        report = settings.data_dir / "reports" / f"ingest-{summary.run_id}.json"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps([f.__dict__ for f in summary.failures], indent=2))
+    _print_summary(summary, report)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+# -- reindex and check -------------------------------------------------------------------------
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the Meilisearch index from PostgreSQL into a new index, then swap it in."""
+    from ingest.maintenance import rebuild_index
+
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+
+    async def go(engine: Any, services: Any) -> int:
+        async with _meili(services) as meili:
+            return await rebuild_index(engine, meili, settings.meili_index)
+
+    with _database(settings) as (engine, services):
+        count = asyncio.run(go(engine, services))
+    err.print(f"reindexed {count} decisions into {settings.meili_index}")
+
+
+@cli.command()
+def check() -> None:
+    """Compare PostgreSQL and Meilisearch; exit 1 on drift."""
+    from ingest.maintenance import compare
+
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+
+    async def go(engine: Any, services: Any) -> Any:
+        async with _meili(services) as meili:
+            return await compare(engine, meili, settings.meili_index)
+
+    with _database(settings) as (engine, services):
+        drift = asyncio.run(go(engine, services))
+    table = Table(title="PostgreSQL and Meilisearch")
+    table.add_column("check")
+    table.add_column("value", justify="right")
+    table.add_row("decisions in PostgreSQL", str(drift.in_postgres))
+    table.add_row("documents in Meilisearch", str(drift.in_meilisearch))
+    table.add_row("missing from Meilisearch", str(len(drift.missing)))
+    table.add_row("stale in Meilisearch", str(len(drift.stale)))
+    table.add_row("in Meilisearch only", str(len(drift.extra)))
+    out.print(table)
+    for label, refs in (("missing", drift.missing), ("stale", drift.stale), ("extra", drift.extra)):
+        if refs:
+            out.print(f"{label}: {', '.join(refs[:20])}{' …' if len(refs) > 20 else ''}")
+    if not drift.ok:
+        out.print("[red]drift found: run `ombudsman reindex`[/red]")
+        raise typer.Exit(1)
+    out.print("in step")
+
+
+# -- demo-data and serve -----------------------------------------------------------------------
+
+
+@cli.command("demo-data")
+def demo_data(
+    count: int = typer.Option(2000, "--count", min=1, help="How many decisions"),
+    seed: int = typer.Option(0, help="Same seed, same corpus"),
+    out_file: Path | None = typer.Option(
+        None, "--out", help="Write JSON lines here instead of loading them"
+    ),
+) -> None:
+    """Generate the synthetic corpus (fictional councils, source: synthetic) and load it."""
+    from ingest.demo import write_jsonl
+
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    if out_file is not None:
+        written = write_jsonl(out_file, count, seed)
+        err.print(f"wrote {written} synthetic decisions to {out_file}")
+        return
+    target = settings.data_dir / f"demo-{count}-{seed}.jsonl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_jsonl(target, count, seed)
+    with _database(settings) as (engine, services):
+        summary = run_ingest(settings, engine, services, [target], {})
+    _print_summary(summary, None)
+
+
+def load_demo_if_empty(settings: Settings, engine: Any, services: Any) -> None:
+    """First start of `make run`: load the synthetic demo corpus into an empty database."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from app.models import Decision
+    from ingest.demo import write_jsonl
+
+    if settings.demo_count <= 0:
+        return
+    with Session(engine) as session:
+        if session.scalar(select(func.count()).select_from(Decision)):
+            return
+    log.info(
+        "empty database: loading %d SYNTHETIC demo decisions (fictional councils, "
+        "source=synthetic); set DEMO_COUNT=0 to skip",
+        settings.demo_count,
+    )
+    target = settings.data_dir / f"demo-{settings.demo_count}-0.jsonl"
+    write_jsonl(target, settings.demo_count, 0)
+    summary = run_ingest(settings, engine, services, [target], {})
+    log.info("demo corpus loaded: %d created, %d failed", summary.created, summary.failed)
+
+
 @cli.command()
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default: HOST setting)"),
@@ -37,14 +327,14 @@ def serve(
     """Serve the API: start the local services if needed, migrate, load the demo, listen."""
     import uvicorn
 
-    from app import migrate
     from app.main import create_app
     from app.stack import local_services
 
     settings = get_settings()
     _configure_logging(settings.log_level)
     with local_services(settings) as services:
-        migrate.upgrade(services.database_url)
+        with _database(settings) as (engine, services):
+            load_demo_if_empty(settings, engine, services)
         app = create_app(settings, services)
         uvicorn.run(
             app,

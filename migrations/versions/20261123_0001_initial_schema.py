@@ -61,8 +61,13 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.Text(), nullable=False),
         sa.Column("parser_version", sa.Text(), nullable=False),
-        sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("indexed", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column(
+            "ingested_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.CheckConstraint(
             "outcome IS NULL OR outcome IN ('upheld', 'not_upheld', 'closed_after_initial_enquiries', 'other')",
             name="outcome_known",
@@ -94,6 +99,13 @@ def upgrade() -> None:
         postgresql_using="gin",
     )
     op.create_index("ix_decision_source", "decision", ["source"], unique=False)
+    op.create_index(
+        "ix_decision_not_indexed",
+        "decision",
+        ["id"],
+        unique=False,
+        postgresql_where=sa.text("NOT indexed"),
+    )
     op.create_index("ix_decision_subcategory_slug", "decision", ["subcategory_slug"], unique=False)
     op.create_table(
         "payment",
