@@ -70,7 +70,9 @@ def read_header(lines: list[str]) -> Header:
     limit = min(len(lines), 40)
     while index < limit:
         line = lines[index]
-        if _SUMMARY_RE.match(line) or section_for_heading(line) is not None:
+        if _SUMMARY_RE.match(line) or (
+            section_for_heading(line) is not None and not _outcome_label(lines, index)
+        ):
             break
         title = TITLE_RE.match(line)
         if title and header.reference is None:
@@ -102,6 +104,15 @@ def read_header(lines: list[str]) -> Header:
     if header.reference is None and "reference" in fields:
         header.reference = find_reference(fields["reference"])
     return header
+
+
+def _outcome_label(lines: list[str], index: int) -> bool:
+    """A bare "Decision" line followed by a published outcome is the label, not the heading."""
+    return (
+        heading_key(lines[index]) == "decision"
+        and index + 1 < len(lines)
+        and normalise_outcome(lines[index + 1])[1]
+    )
 
 
 def split_category(value: str) -> tuple[str | None, str | None]:
