@@ -50,9 +50,15 @@ _RECIPIENT_TAIL = re.compile(
     r"each|refund|reimbursement)\b)+\s*$",
 )
 _LEADING_JOIN = re.compile(r"^[\s,;]*(?:and|plus|with|then)?\b\s*", re.IGNORECASE)
+# "…£300 and her son, B, £100": a second recipient named right after "and".
+_JOINED_NAME = re.compile(
+    r"^[\s,;]*(?:and|plus)\s+(?!(?:a|an|the|it|its|then|also)\b)[^£]{1,40}?[\s,]*$",
+    re.IGNORECASE,
+)
 _LEADING_EACH = re.compile(r"^\s*(?:to\s+)?each\s+of\s+", re.IGNORECASE)
-_RECIPIENT_AFTER = re.compile(
-    r"^\s*(?:each\s+)?to\s+(?P<who>[^,.;:()]{1,60}?)(?=\s+(?:to|for|in|as|by|within|because|"
+_RECIPIENT_AFTER = re.compile(  # "pay £250 to Mr Y" — a name or noun phrase, not "to recognise"
+    r"^\s*(?:each\s+)?to\s+(?P<who>(?:(?-i:[A-Z])|(?:his|her|their|the|each|both)\b)[^,.;:()]{0,60}?)"
+    r"(?=\s+(?:to|for|in|as|by|within|because|"
     r"towards|which|who|so)\b|[,.;:()]|$)",
     re.IGNORECASE,
 )
@@ -76,6 +82,11 @@ _TOTAL_BEFORE = re.compile(
 _TOTAL_AFTER = re.compile(r"^\s*(?:in total|in all|altogether|overall)\b", re.IGNORECASE)
 _FURTHER_BEFORE = re.compile(
     r"\b(?:further|additional|extra|another|more)\s*(?:payment\s+of\s*|sum\s+of\s*)?$",
+    re.IGNORECASE,
+)
+_FURTHER_TAIL = re.compile(
+    r"[\s,;]*(?:and|plus)?\s*(?:a|an)?\s*(?:further|additional|extra|another|more)\s*"
+    r"(?:payment\s+of\s*|sum\s+of\s*)?$",
     re.IGNORECASE,
 )
 _ADDS_TO = re.compile(
@@ -155,6 +166,14 @@ _APOLOGY_DONE = re.compile(
 )
 
 
+# A waiver of a debt or charge has no remedy type of its own in SPEC §3: it is "other".
+_TYPE_OF_KIND: dict[str, RemedyType] = {
+    "payment": "financial_payment",
+    "refund": "refund",
+    "waiver": "other",
+}
+
+
 @dataclass
 class Remedies:
     """What the remedy section asks for."""
@@ -184,7 +203,7 @@ def _recipient(segment: str, after: str, sentence: str, previous: str | None) ->
     who = ""
     if verbs:
         who = segment[verbs[-1].end() :]
-    elif previous is not None:
+    elif previous is not None and _JOINED_NAME.match(segment):
         who = _LEADING_JOIN.sub("", segment)
     who = _LEADING_EACH.sub("", _RECIPIENT_TAIL.sub("", who)).strip(" ,;:")
     if who and len(who.split()) <= 8:
@@ -213,6 +232,11 @@ def _count_recipients(who: str | None) -> int | None:
     return len(names) if len(names) >= 2 else None
 
 
+_WAIVED_AFTER = re.compile(
+    r"\b(?:be|been|is|are|was|were)\s+(?:waived|written off|cancelled|withdrawn|remitted)\b"
+    r"|\bnot be (?:recovered|pursued|collected)\b",
+    re.IGNORECASE,
+)
 _REFUND_LEADS = frozenset({"", "as a", "to", "by way of"})
 
 
@@ -223,19 +247,22 @@ def _kind_of(match: re.Match[str]) -> PaymentKind:
 
 
 def _kind(before: str, after: str) -> PaymentKind:
-    """Payment, refund or waiver: "£300 refund" / "£80 to reimburse her" and "£1,200 of
-    charges should be waived" are read after the sum; otherwise the last verb before it decides
-    ("refund Mrs B £450 and pay her £200" gives a refund and a payment)."""
-    soon_after = _KIND_WORD.search(after[:60])
-    lead = after[: soon_after.start()].strip().lower() if soon_after is not None else "?"
-    if soon_after is not None and soon_after.group("refund") and lead in _REFUND_LEADS:
-        return "refund"
-    if soon_after is not None and soon_after.group("waiver") and "£" not in after[:60]:
-        return "waiver"
+    """Payment, refund or waiver. The last verb before the sum decides ("refund Mrs B £450 and
+    pay her £200" is a refund and a payment), except that "pay Mr J £84 to reimburse his costs"
+    and "a £300 refund" are refunds; with no verb before it, "£1,200 of charges should be
+    waived" is a waiver."""
     kind_words = list(_KIND_WORD.finditer(before))
-    if kind_words:
-        return _kind_of(kind_words[-1])
-    return _kind_of(soon_after) if soon_after is not None else "payment"
+    last = kind_words[-1] if kind_words else None
+    soon = _KIND_WORD.search(after[:60])
+    if soon is not None and soon.group("refund") and (last is None or last.group("payment")):
+        lead = after[: soon.start()].strip().lower()
+        if lead in _REFUND_LEADS:
+            return "refund"
+    if last is not None:
+        return _kind_of(last)
+    if _WAIVED_AFTER.search(after[:100]):
+        return "waiver"
+    return "refund" if soon is not None and soon.group("refund") else "payment"
 
 
 _REASON_LEAD = re.compile(r"^\s*(?:each|apiece|\)|,|in total|altogether)\s*", re.IGNORECASE)
@@ -244,8 +271,9 @@ _REASON_CUT = re.compile(r",?\s*\b(?:bringing|making)\b.*$", re.IGNORECASE)
 
 def _reason(after: str, who: str | None) -> str | None:
     """What the sum is for: the words after it up to the next sum, without the recipient."""
-    text = MONEY_RE.split(after, maxsplit=1)[0] if "£" in after else after
-    text = _REASON_LEAD.sub("", text)
+    text = _ADDS_TO.sub("", after)  # what a further sum adds to is said separately
+    text = _FURTHER_TAIL.sub("", MONEY_RE.split(text, maxsplit=1)[0]) if "£" in text else text
+    text = _REASON_LEAD.sub("", text).lstrip(" ,;:")
     recipient = _RECIPIENT_AFTER.match(text)
     if recipient and who and recipient.group("who").strip() == who:
         text = text[recipient.end() :]
@@ -352,6 +380,11 @@ def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
         if further:
             adds = _ADDS_TO.search(sentence)
             target = adds.group("what").strip() if adds else None
+            if target is None and index > 0:  # "the £1,600 it offered and a further £200"
+                target = _FURTHER_TAIL.sub(
+                    "", sentence[sums.matches[index - 1].start() : match.start()]
+                )
+                target = "the " + target
             if target is None and earlier:
                 target = "the " + " and ".join(earlier) + " mentioned earlier in the remedy"
             reason = _join(
@@ -433,8 +466,8 @@ def read_remedies(section: str, final_decision: str = "") -> Remedies:
             if pattern.search(sentence):
                 types.add(name)
     for payment in remedies.payments:
-        if not payment.already_made and payment.kind != "waiver":
-            types.add("refund" if payment.kind == "refund" else "financial_payment")
+        if not payment.already_made:
+            types.add(_TYPE_OF_KIND[payment.kind])
     if not types and section.strip():
         types.add("other")
     remedies.remedy_types = [t for t in REMEDY_TYPES if t in types]  # type: ignore[misc]

@@ -45,8 +45,10 @@ for _key_name, _variants in {
     ),
     "analysis": (
         "analysis",
+        # The newer, shorter layout reasons under "My assessment" instead.
         "my assessment",
         "assessment",
+        "our assessment",
         "conclusions",
         "conclusion",
         "my analysis",

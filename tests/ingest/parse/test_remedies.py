@@ -102,7 +102,7 @@ def test_waivers_and_already_made_do_not_count_in_the_remedy_total() -> None:
         "• Pay Mrs M £250 for her distress."
     )
     assert remedy_totals(remedies.payments, True) == (25000, 120000)
-    assert remedies.remedy_types == ["financial_payment"]
+    assert remedies.remedy_types == ["financial_payment", "other"]  # a waiver is "other"
 
 
 def test_each_without_countable_recipients_warns() -> None:
