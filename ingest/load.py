@@ -208,7 +208,7 @@ class Loader:
             columns["updated_at"] = func.now()
             upsert = statement.on_conflict_do_update(index_elements=["reference"], set_=columns)
             returned = session.execute(upsert.returning(col(Decision.reference), col(Decision.id)))
-            ids: dict[str, int] = dict(returned.tuples().all())
+            ids: dict[str, int] = dict(returned.all())
             session.execute(delete(Payment).where(col(Payment.decision_id).in_(ids.values())))
             payments = [
                 {
@@ -245,7 +245,7 @@ class Loader:
             set_={"name": statement.excluded.name, "body_type": statement.excluded.body_type},
         )
         result = session.execute(statement.returning(col(Organisation.slug), col(Organisation.id)))
-        return dict(result.tuples().all())
+        return dict(result.all())
 
     async def _index(self, ids: list[int], summary: Summary) -> None:
         with Session(self.engine) as session:

@@ -95,7 +95,7 @@ class MeiliClient:
             if time.monotonic() > deadline:
                 raise MeiliUnavailable(f"Meilisearch task {uid} not done after {timeout}s")
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.5)
+            delay = min(delay * 2, 0.1)  # tasks often take ~0.2-0.7 s: poll finely
 
     async def run(self, method: str, path: str, json: Any = None, timeout: float = 300.0) -> Any:
         """Send a request that enqueues a task, and wait for that task."""
