@@ -66,8 +66,8 @@ ADULT = Category(
         Sub(
             "Assessment and care plan",
             issues=(
-                "how {B} assessed {Cs} {rel}’s care and support needs under the Care Act 2014",
-                "the delay in producing a care and support plan for {Cs} {rel} after a hospital "
+                "how {B} assessed {poss} {rel}’s care and support needs under the Care Act 2014",
+                "the delay in producing a care and support plan for {poss} {rel} after a hospital "
                 "discharge",
             ),
             facts=(
@@ -93,10 +93,10 @@ ADULT = Category(
         Sub(
             "Charging",
             issues=(
-                "the charges {B} made for {Cs} {rel}’s residential care and the financial "
+                "the charges {B} made for {poss} {rel}’s residential care and the financial "
                 "assessment behind them",
                 "{Bs} decision to treat a gift of money as deprivation of assets when "
-                "assessing {Cs} {rel}’s contribution to care costs",
+                "assessing {poss} {rel}’s contribution to care costs",
             ),
             facts=(
                 "{TB} completed a financial assessment in {m1} {y0} and decided {Cs} {rel} "
@@ -120,8 +120,8 @@ ADULT = Category(
         Sub(
             "Domiciliary care",
             issues=(
-                "missed and late home care visits to {Cs} {rel}",
-                "the quality of the domiciliary care arranged for {Cs} {rel}",
+                "missed and late home care visits to {poss} {rel}",
+                "the quality of the domiciliary care arranged for {poss} {rel}",
             ),
             facts=(
                 "The care plan provided for four calls a day from carers to help with meals, "
@@ -143,8 +143,8 @@ ADULT = Category(
         Sub(
             "Residential care",
             issues=(
-                "the care {Cs} {rel} received in a care home, including falls and weight loss",
-                "how a care home managed {Cs} {rel}’s medication and pressure care",
+                "the care {poss} {rel} received in a care home, including falls and weight loss",
+                "how a care home managed {poss} {rel}’s medication and pressure care",
             ),
             facts=(
                 "{Cs} {rel} moved into the care home in {m1} {y0} with a diagnosis of dementia. "
@@ -166,9 +166,9 @@ ADULT = Category(
         Sub(
             "Safeguarding",
             issues=(
-                "how {B} handled a safeguarding concern about {Cs} {rel}",
+                "how {B} handled a safeguarding concern about {poss} {rel}",
                 "the delay in deciding a Deprivation of Liberty Safeguards (DoLS) application for "
-                "{Cs} {rel}",
+                "{poss} {rel}",
             ),
             facts=(
                 "A safeguarding concern was raised in {m1} {y0} after unexplained bruising was "
@@ -190,7 +190,7 @@ ADULT = Category(
         Sub(
             "Direct payments",
             issues=(
-                "the reduction of the direct payments used to employ {Cs} {rel}’s personal "
+                "the reduction of the direct payments used to employ {poss} {rel}’s personal "
                 "assistants",
                 "the audit of a direct payment account and a request to repay unspent funds",
             ),
@@ -237,7 +237,7 @@ BENEFITS = Category(
             "Council tax",
             issues=(
                 "{Bs} recovery of council tax arrears using enforcement agents",
-                "{Bs} refusal to award a single person discount on {Cs} council tax account",
+                "{Bs} refusal to award a single person discount on {poss} council tax account",
             ),
             facts=(
                 "{TB} issued a reminder and then a final notice in {m1} {y0}. It obtained a "
@@ -258,7 +258,7 @@ BENEFITS = Category(
         Sub(
             "Housing benefit and council tax benefit",
             issues=(
-                "the delay in deciding {Cs} housing benefit claim",
+                "the delay in deciding {poss} housing benefit claim",
                 "{Bs} decision that {C} had been overpaid housing benefit",
             ),
             facts=(
@@ -280,7 +280,7 @@ BENEFITS = Category(
             "Business rates",
             issues=(
                 "{Bs} refusal to award small business rate relief",
-                "a backdated business rates bill for {Cs} shop",
+                "a backdated business rates bill for {poss} shop",
             ),
             facts=(
                 "{C} took on the lease of a small shop unit in {m1} {y0}. {TB} billed the full "
@@ -299,8 +299,8 @@ BENEFITS = Category(
         Sub(
             "Council tax reduction",
             issues=(
-                "{Bs} decision to end {Cs} council tax reduction",
-                "how {B} assessed {Cs} income for council tax reduction",
+                "{Bs} decision to end {poss} council tax reduction",
+                "how {B} assessed {poss} income for council tax reduction",
             ),
             facts=(
                 "{C} received council tax reduction until {m1} {y0}, when {B} ended it after a "
@@ -341,7 +341,7 @@ CHILDREN = Category(
         Sub(
             "Child protection",
             issues=(
-                "{Bs} actions during a child protection investigation involving {Cs} {rel}",
+                "{Bs} actions during a child protection investigation involving {poss} {rel}",
                 "how {B} shared information at a child protection conference",
             ),
             facts=(
@@ -363,8 +363,8 @@ CHILDREN = Category(
         Sub(
             "Looked after children",
             issues=(
-                "the support {B} gave {Cs} {rel} as a looked after child",
-                "{Bs} planning for {Cs} {rel} leaving care",
+                "the support {B} gave {poss} {rel} as a looked after child",
+                "{Bs} planning for {poss} {rel} leaving care",
             ),
             facts=(
                 "{Cs} {rel} became looked after under section 20 of the Children Act 1989 in "
@@ -381,7 +381,7 @@ CHILDREN = Category(
         Sub(
             "Fostering",
             issues=(
-                "{Bs} decision to end {Cs} approval as a foster carer",
+                "{Bs} decision to end {poss} approval as a foster carer",
                 "the fostering allowances {B} paid to {C}",
             ),
             facts=(
@@ -402,8 +402,8 @@ CHILDREN = Category(
         Sub(
             "Disabled children",
             issues=(
-                "short breaks for {Cs} disabled {rel}",
-                "the delay in assessing {Cs} {rel} under the Chronically Sick and Disabled "
+                "short breaks for {poss} disabled {rel}",
+                "the delay in assessing {poss} {rel} under the Chronically Sick and Disabled "
                 "Persons Act 1970",
             ),
             facts=(
@@ -425,7 +425,7 @@ CHILDREN = Category(
             "Special guardianship",
             issues=(
                 "the special guardianship allowance {B} paid to {C}",
-                "the support plan attached to {Cs} special guardianship order",
+                "the support plan attached to {poss} special guardianship order",
             ),
             facts=(
                 "{C} became special guardian to a grandchild in {m1} {y0}. The special "
@@ -464,8 +464,8 @@ CORPORATE = Category(
         Sub(
             "Complaint handling",
             issues=(
-                "the way {B} handled {Cs} complaint",
-                "{Bs} delay in responding to {Cs} complaint at stage two",
+                "the way {B} handled {poss} complaint",
+                "{Bs} delay in responding to {poss} complaint at stage two",
             ),
             facts=(
                 "{C} complained in {m1} {y0}. The complaints policy promises a stage one reply "
@@ -479,7 +479,7 @@ CORPORATE = Category(
         Sub(
             "Data protection",
             issues=(
-                "the disclosure of {Cs} personal information to a third party",
+                "the disclosure of {poss} personal information to a third party",
                 "{Bs} handling of a subject access request",
             ),
             facts=(
@@ -494,7 +494,7 @@ CORPORATE = Category(
         Sub(
             "Land",
             issues=(
-                "{Bs} management of land next to {Cs} home",
+                "{Bs} management of land next to {poss} home",
                 "{Bs} refusal to sell {C} a strip of council-owned land",
             ),
             facts=(
@@ -509,7 +509,7 @@ CORPORATE = Category(
         Sub(
             "Leisure and culture",
             issues=(
-                "{Bs} decision to cancel {Cs} allotment tenancy",
+                "{Bs} decision to cancel {poss} allotment tenancy",
                 "the booking system for a leisure centre run on {Bs} behalf",
             ),
             facts=(
@@ -547,8 +547,9 @@ EDUCATION = Category(
         Sub(
             "Special educational needs",
             issues=(
-                "{Bs} delay in issuing an education, health and care (EHC) plan for {Cs} {rel}",
-                "{Bs} failure to secure the special educational provision in {Cs} {rel}’s EHC plan",
+                "{Bs} delay in issuing an education, health and care (EHC) plan for {poss} {rel}",
+                "{Bs} failure to secure the special educational provision in {poss} {rel}’s "
+                "EHC plan",
             ),
             facts=(
                 "{C} asked for an EHC needs assessment in {m1} {y0}. Advice was sought from an "
@@ -573,8 +574,8 @@ EDUCATION = Category(
         Sub(
             "School admissions",
             issues=(
-                "the way an independent appeal panel considered {Cs} school admission appeal",
-                "{Bs} handling of {Cs} in-year school admission application",
+                "the way an independent appeal panel considered {poss} school admission appeal",
+                "{Bs} handling of {poss} in-year school admission application",
             ),
             facts=(
                 "{C} applied for a place for {poss} {rel} at the local secondary school in {m1} "
@@ -594,8 +595,8 @@ EDUCATION = Category(
         Sub(
             "School transport",
             issues=(
-                "{Bs} decision that {Cs} {rel} is not eligible for free home to school transport",
-                "the delay in arranging school transport for {Cs} {rel}",
+                "{Bs} decision that {poss} {rel} is not eligible for free home to school transport",
+                "the delay in arranging school transport for {poss} {rel}",
             ),
             facts=(
                 "{C} applied for free school transport in {m1} {y0}, saying the walking route "
@@ -611,8 +612,8 @@ EDUCATION = Category(
         Sub(
             "Alternative provision",
             issues=(
-                "{Bs} failure to arrange suitable education when {Cs} {rel} was out of school",
-                "the alternative provision offered to {Cs} {rel} after an exclusion",
+                "{Bs} failure to arrange suitable education when {poss} {rel} was out of school",
+                "the alternative provision offered to {poss} {rel} after an exclusion",
             ),
             facts=(
                 "{Cs} {rel} stopped attending school in {m1} {y0} because of anxiety. The school "
@@ -647,8 +648,8 @@ ENVIRONMENT = Category(
         Sub(
             "Refuse and recycling",
             issues=(
-                "repeated missed bin collections at {Cs} home",
-                "{Bs} handling of {Cs} request for an assisted bin collection",
+                "repeated missed bin collections at {poss} home",
+                "{Bs} handling of {poss} request for an assisted bin collection",
             ),
             facts=(
                 "{C} {has} mobility problems and was approved for an assisted collection in {m1} "
@@ -662,7 +663,7 @@ ENVIRONMENT = Category(
         Sub(
             "Noise",
             issues=(
-                "{Bs} investigation of {Cs} complaint about noise from a neighbouring property",
+                "{Bs} investigation of {poss} complaint about noise from a neighbouring property",
                 "noise from a nearby commercial kitchen extractor fan",
             ),
             facts=(
@@ -681,7 +682,7 @@ ENVIRONMENT = Category(
         Sub(
             "Antisocial behaviour",
             issues=(
-                "{Bs} response to reports of antisocial behaviour near {Cs} home",
+                "{Bs} response to reports of antisocial behaviour near {poss} home",
                 "{Bs} refusal to carry out an antisocial behaviour case review",
             ),
             facts=(
@@ -698,8 +699,8 @@ ENVIRONMENT = Category(
         Sub(
             "Licensing",
             issues=(
-                "{Bs} decision to grant a premises licence near {Cs} home",
-                "{Bs} handling of {Cs} application for a hackney carriage driver’s licence",
+                "{Bs} decision to grant a premises licence near {poss} home",
+                "{Bs} handling of {poss} application for a hackney carriage driver’s licence",
             ),
             facts=(
                 "A licensing sub-committee met in {m1} {y0} to consider an application for late "
@@ -714,8 +715,8 @@ ENVIRONMENT = Category(
         Sub(
             "Drainage",
             issues=(
-                "flooding at {Cs} property and the maintenance of a culvert",
-                "{Bs} response to sewage and surface water flooding in {Cs} road",
+                "flooding at {poss} property and the maintenance of a culvert",
+                "{Bs} response to sewage and surface water flooding in {poss} road",
             ),
             facts=(
                 "{Cs} garden flooded in {m1} {y0} after heavy rain. {C} said a culvert under the "
@@ -729,7 +730,7 @@ ENVIRONMENT = Category(
         Sub(
             "Pollution",
             issues=(
-                "smoke and odour from a business near {Cs} home",
+                "smoke and odour from a business near {poss} home",
                 "{Bs} handling of reports of bonfire smoke",
             ),
             facts=(
@@ -781,8 +782,8 @@ HIGHWAYS = Category(
         Sub(
             "Highway repair and maintenance",
             issues=(
-                "potholes and a broken kerb on the road outside {Cs} home",
-                "the resurfacing of {Cs} street",
+                "potholes and a broken kerb on the road outside {poss} home",
+                "the resurfacing of {poss} street",
             ),
             facts=(
                 "{C} reported a deep pothole outside {poss} home in {m1} {y0}. The highway "
@@ -809,7 +810,7 @@ HIGHWAYS = Category(
             "Traffic management",
             issues=(
                 "{Bs} decision to introduce a low traffic neighbourhood",
-                "a traffic regulation order restricting parking in {Cs} road",
+                "a traffic regulation order restricting parking in {poss} road",
             ),
             facts=(
                 "{TB} consulted on an experimental traffic regulation order in {m1} {y0}.",
@@ -855,7 +856,7 @@ HOUSING = Category(
         Sub(
             "Homelessness",
             issues=(
-                "how {B} dealt with {Cs} homelessness application",
+                "how {B} dealt with {poss} homelessness application",
                 "the suitability of the temporary accommodation {B} provided",
             ),
             facts=(
@@ -879,8 +880,8 @@ HOUSING = Category(
         Sub(
             "Allocations",
             issues=(
-                "the banding {B} gave {Cs} housing register application",
-                "{Bs} decision to refuse {Cs} request for medical priority",
+                "the banding {B} gave {poss} housing register application",
+                "{Bs} decision to refuse {poss} request for medical priority",
             ),
             facts=(
                 "{C} joined the housing register in {m1} {y0} and was placed in band C.",
@@ -893,7 +894,7 @@ HOUSING = Category(
         Sub(
             "Disabled facilities grants",
             issues=(
-                "the delay in approving a disabled facilities grant for adaptations to {Cs} home",
+                "the delay in approving a disabled facilities grant for adaptations to {poss} home",
                 "the quality of works funded by a disabled facilities grant",
             ),
             facts=(
@@ -910,8 +911,8 @@ HOUSING = Category(
         Sub(
             "Private housing",
             issues=(
-                "{Bs} response to reports of damp and mould in {Cs} privately rented home",
-                "{Bs} enforcement against a landlord who did not repair {Cs} boiler",
+                "{Bs} response to reports of damp and mould in {poss} privately rented home",
+                "{Bs} enforcement against a landlord who did not repair {poss} boiler",
             ),
             facts=(
                 "{C} reported damp, mould and a broken boiler to the private sector housing team "
@@ -926,7 +927,7 @@ HOUSING = Category(
             "Council house sales and leaseholders",
             issues=(
                 "the service charges {B} billed to {C} as a leaseholder",
-                "{Bs} handling of {Cs} right to buy application",
+                "{Bs} handling of {poss} right to buy application",
             ),
             facts=(
                 "{C} applied to buy {poss} council flat under the right to buy in {m1} {y0}.",
@@ -959,8 +960,8 @@ PLANNING = Category(
         Sub(
             "Planning applications",
             issues=(
-                "{Bs} decision to grant planning permission for an extension next to {Cs} home",
-                "how {B} considered the impact of a new housing development on {Cs} home",
+                "{Bs} decision to grant planning permission for an extension next to {poss} home",
+                "how {B} considered the impact of a new housing development on {poss} home",
             ),
             facts=(
                 "{Cs} neighbour applied for a two-storey rear extension in {m1} {y0}. {C} "
@@ -981,8 +982,8 @@ PLANNING = Category(
             "Enforcement",
             issues=(
                 "{Bs} failure to take enforcement action against unauthorised development near "
-                "{Cs} home",
-                "{Bs} handling of {Cs} report of a breach of planning conditions",
+                "{poss} home",
+                "{Bs} handling of {poss} report of a breach of planning conditions",
             ),
             facts=(
                 "{C} reported a breach of planning control in {m1} {y0}. An enforcement officer "
@@ -995,7 +996,7 @@ PLANNING = Category(
         Sub(
             "Building control",
             issues=(
-                "{Bs} inspection of building works at {Cs} property",
+                "{Bs} inspection of building works at {poss} property",
                 "a completion certificate {B} issued for works next door",
             ),
             facts=(
@@ -1008,7 +1009,7 @@ PLANNING = Category(
         Sub(
             "Trees",
             issues=(
-                "{Bs} decision to make a tree preservation order on a tree in {Cs} garden",
+                "{Bs} decision to make a tree preservation order on a tree in {poss} garden",
                 "{Bs} refusal of consent for works to a protected tree",
             ),
             facts=(

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ingest.demo import content as c
+from ingest.demo.layout import Writer, cap, pounds
 from ingest.demo.names import CARE_PROVIDERS, COUNCILS, OTHER_BODIES, BodyType, slugify
-from ingest.parse.model import ListingMetadata, ParsedDecision, Payment, remedy_totals
+from ingest.demo.remedies import Remedy, plan_remedy, write_remedy
+from ingest.parse.model import ListingMetadata, ParsedDecision, remedy_totals
 
 LGSCO_DECISIONS = "https://www.lgo.org.uk/decisions"
 
@@ -59,7 +61,6 @@ LISTING_OUTCOME_TEXTS: dict[str, str] = {
 
 TITLES: tuple[str, ...] = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Mr", "Mrs", "Ms")
 LETTERS = "BCDFHJKLMNPQRSTVWXYZ"
-CHILD_PAIRS: tuple[tuple[str, str], ...] = (("D", "G"), ("J", "K"), ("R", "S"), ("F", "H"))
 PRONOUNS: dict[str, tuple[str, str, str]] = {  # title -> (pron, poss, obj)
     "Mr": ("he", "his", "him"),
     "Mrs": ("she", "her", "her"),
@@ -67,116 +68,8 @@ PRONOUNS: dict[str, tuple[str, str, str]] = {  # title -> (pron, poss, obj)
     "Miss": ("she", "her", "her"),
     "Mx": ("they", "their", "them"),
 }
-AMOUNTS = (100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 750, 800, 1000, 1200, 1500)
-BIG_AMOUNTS = (1000, 1500, 2000, 2500, 3000, 3500, 4000)
-MONTHLY = (100, 150, 200, 250, 300)
-DEADLINES_SOON = ("within one month", "within four weeks", "within 20 working days")
-DEADLINES_LATER = ("within three months", "within two months", "within eight weeks")
-IMPACTS = (
-    "distress and uncertainty",
-    "distress, frustration and uncertainty",
-    "avoidable distress and inconvenience",
-    "uncertainty and the time and trouble",
-)
-APOLOGY_GUIDANCE = (
-    " We publish guidance on remedies which sets out our expectations for how organisations "
-    "should apologise effectively to those affected by fault."
-)
-REFUND_ITEMS: dict[str, tuple[str, ...]] = {
-    "Adult care services": ("the extra home care visits the family arranged",),
-    "Benefits and tax": ("the enforcement fees added to the account",),
-    "Children's care services": ("the respite care the family arranged privately",),
-    "Corporate and other services": ("the cancelled swimming lessons",),
-    "Education": ("the private speech and language therapy the family arranged",),
-    "Environmental services, public protection and regulation": ("the garden waste subscription",),
-    "Highways and transport": ("the penalty charge and the charge certificate",),
-    "Housing": ("the storage of the family’s belongings",),
-    "Planning and development": ("the planning application fee",),
-}
-WAIVER_ITEMS: dict[str, tuple[str, ...]] = {
-    "Adult care services": ("in care charges it invoiced for the period of respite care",),
-    "Benefits and tax": ("in council tax arrears and court costs on the account",),
-    "Housing": ("in rent arrears that built up while the claim was delayed",),
-    "Highways and transport": ("penalty charge and the increase added to it",),
-}
-DEFAULT_WAIVER = "in outstanding charges on the account"
-SERVICE_TYPES: tuple[str, ...] = (
-    "service_improvement", "procedure_review", "staff_training", "record_correction",
-    "reconsider_decision",
-)  # fmt: skip
 OLD_SPAN = (date(2013, 1, 1), date(2021, 12, 31))
 NEW_SPAN = (date(2019, 6, 1), date(2026, 10, 31))
-
-
-@dataclass(slots=True)
-class _Writer:
-    """Accumulates lines in one of three layouts and remembers which section each belongs to."""
-
-    layout: str  # "old", "hyphen" or "numbered"
-    lines: list[str] = field(default_factory=list)
-    sections: dict[str, list[str]] = field(default_factory=dict)
-    current: list[str] | None = None
-    number: int = 0
-
-    def heading(self, text: str, key: str | None) -> None:
-        if self.layout == "old":
-            self.lines.append("")
-            self.number = 0
-        self.lines.append(text)
-        if key is not None:
-            self.current = self.sections.setdefault(key, [])
-        elif self.current is not None:  # a sub-heading stays in the section it sits in
-            self.current.append(text)
-        if self.layout == "old":
-            self.lines.append("")
-
-    def _add(self, line: str) -> None:
-        self.lines.append(line)
-        if self.current is not None:
-            self.current.append(line)
-
-    def para(self, text: str) -> None:
-        self.number += 1
-        if self.layout == "old":
-            self._add(f"  {self.number}. {text}")
-        elif self.layout == "hyphen":
-            self._add(f"- {text}")
-        else:
-            self._add(f"{self.number}. {text}")
-
-    def bullets(self, items: list[str]) -> None:
-        mark = {"old": "  • ", "hyphen": "- ", "numbered": "• "}[self.layout]
-        for item in items:
-            self._add(mark + item)
-
-    def close_section(self) -> None:
-        self.current = None
-
-    def plain(self, text: str) -> None:
-        self.lines.append(text)
-
-
-@dataclass(slots=True)
-class _Remedy:
-    payments: list[Payment] = field(default_factory=list)
-    types: set[str] = field(default_factory=set)
-    deadlines: list[str] = field(default_factory=list)
-    summary: str = ""  # "apologise and pay Mr X £300", for the Summary and Final decision
-    pre: list[str] = field(default_factory=list)  # statements before the list (already paid)
-    items: list[str] = field(default_factory=list)  # apology and money, due soon
-    services: list[str] = field(default_factory=list)  # non-money actions, due later
-    soon: str = ""
-    later: str = ""
-
-
-def _pounds(pence: int) -> str:
-    """'£1,250.50' or '£300': LGSCO writes whole pounds without pence."""
-    pounds, rest = divmod(pence, 100)
-    return f"£{pounds:,}" if rest == 0 else f"£{pounds:,}.{rest:02d}"
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _random_date(rng: random.Random, span: tuple[date, date]) -> date:
@@ -245,15 +138,15 @@ def build(index: int, seed: int) -> DemoDecision:
         "was": "were" if plural else "was",
         "B": body_ref,
         "Bs": f"{body_ref}’s",
-        "TB": _cap(body_ref),
-        "TBs": f"{_cap(body_ref)}’s",
+        "TB": cap(body_ref),
+        "TBs": f"{cap(body_ref)}’s",
         "rel": rng.choice(category.rels),
         "y0": str(year0),
         "y1": str(year0 + 1),
         "m1": months[0],
         "m2": months[1],
         "m3": months[2],
-        "a1": _pounds(rng.choice((2340, 1875, 960, 412, 5200, 3150, 780)) * 100),
+        "a1": pounds(rng.choice((2340, 1875, 960, 412, 5200, 3150, 780)) * 100),
         "n": rng.choice(c.NUMBER_WORDS),
         "weeks": str(rng.randrange(24, 61)),
     }
@@ -283,9 +176,9 @@ def build(index: int, seed: int) -> DemoDecision:
 
     slots["closed_reason"] = fill(rng.choice(category.closed_reasons))
     has_remedy = outcome == "upheld" and shape != "none"
-    remedy = _remedy(rng, shape, category, slots, old) if has_remedy else None
+    remedy = plan_remedy(rng, shape, category, slots, old) if has_remedy else None
 
-    w = _Writer(layout)
+    w = Writer(layout)
     w.plain(f"{body} ({reference})")
     if old:
         otext = outcome_text or ""
@@ -360,7 +253,7 @@ def _summary_and_final(
     outcome_text: str | None,
     old: bool,
     slots: dict[str, str],
-    remedy: _Remedy | None,
+    remedy: Remedy | None,
 ) -> tuple[str, list[str]]:
     """The Summary line and the Final decision paragraphs.
 
@@ -391,8 +284,8 @@ def _summary_and_final(
         else:
             summary = rng.choice(
                 (
-                    f"We upheld {Cs} complaint about {issue}. {TB} has agreed to {fix} to remedy "
-                    "the injustice caused.",
+                    f"We upheld {Cs} complaint about {issue}. To remedy the injustice caused, "
+                    f"{B} has agreed to {fix}.",
                     f"We upheld this complaint about {issue}. {TB} agreed to {fix}.",
                 )
             )
@@ -458,221 +351,15 @@ def _summary_and_final(
     return f"{C} complain{s} about {issue}. {other[0]}", [other[1]]
 
 
-def _remedy(
-    rng: random.Random,
-    shape: str,
-    category: c.Category,
-    slots: dict[str, str],
-    old: bool,
-) -> _Remedy:
-    """Decide the remedy for an upheld decision: its sentences are written by `_write_remedy`.
-
-    Kept separate so the summary (written before the remedy section) can describe it.
-    """
-    r = _Remedy()
-    C, poss = slots["C"], slots["poss"]
-    impact = rng.choice(IMPACTS)
-    slots["impact"] = impact
-    items, pre = r.items, r.pre
-    apology = shape not in ("service_only",) and (
-        shape in ("apology_only", "children_each", "joint", "waiver", "further")
-        or rng.random() < 0.7
-    )
-    if apology:
-        text = f"apologise to {C} for the {impact} caused by the faults identified"
-        if not old and rng.random() < 0.5:
-            text += "." + APOLOGY_GUIDANCE
-        items.append(text)
-        r.types.add("apology")
-
-    def pay(amount: int, recipient: str | None, reason: str, *, count: int = 1,
-            kind: str = "payment", made: bool = False) -> None:  # fmt: skip
-        r.payments.append(
-            Payment(
-                amount_pence=amount,
-                recipient=recipient,
-                count=count,
-                kind=kind,
-                already_made=made,
-                reason=reason,
-            )
-        )
-
-    summary = "apologise" if apology else ""
-    if shape in ("single", "joint", "already_made"):
-        amount = rng.choice(BIG_AMOUNTS if shape == "joint" else AMOUNTS) * 100
-        if shape == "already_made":
-            earlier = rng.choice((100, 150, 250, 300)) * 100
-            reason0 = "in recognition of the delay in responding to the complaint"
-            pre.append(f"{slots['TB']} has already paid {C} {_pounds(earlier)} {reason0}.")
-            pay(earlier, C, reason0, made=True)
-        reason = f"to recognise the {impact} caused"
-        items.append(f"pay {C} {_pounds(amount)} {reason}")
-        pay(amount, C, reason)
-        r.types.add("financial_payment")
-        summary = _join(summary, f"pay {C} {_pounds(amount)}" if rng.random() < 0.5 else
-                        f"make a payment to {C}")  # fmt: skip
-    elif shape == "children_each":
-        kids = rng.choice([p for p in CHILD_PAIRS if C[-1] not in p])
-        recipient = f"{kids[0]} and {kids[1]}"
-        amount = rng.choice((100, 150, 200, 250, 300)) * 100
-        if rng.random() < 0.5:
-            mine = rng.choice(AMOUNTS) * 100
-            reason = f"to recognise the {impact} caused"
-            items.append(f"pay {C} {_pounds(mine)} {reason}")
-            pay(mine, C, reason)
-        reason = "to recognise the impact the faults had on them"
-        items.append(f"pay {recipient} {_pounds(amount)} each {reason}")
-        pay(amount, recipient, reason, count=2)
-        r.types.add("financial_payment")
-        summary = _join(summary, f"make payments to {C} and {poss} children")
-    elif shape == "further":
-        # "A further £200" on top of an earlier sum: either one already paid (recorded as
-        # already_made, not counted) or one only offered, which the decision asks to be paid
-        # along with the further sum (both counted). Every sum in the section is a row.
-        earlier, amount = rng.choice(((500, 200), (1600, 200), (300, 150), (1000, 250)))
-        first, extra = _pounds(earlier * 100), _pounds(amount * 100)
-        purpose = f"to recognise the {impact} caused"
-        if rng.random() < 0.5:
-            items.append(
-                f"pay {C} a further {extra}, on top of the {first} it has already paid "
-                f"{slots['obj']}, {purpose}"
-            )
-            pay(amount * 100, C, f"a further {extra} on top of the {first} already paid; {purpose}")
-            pay(earlier * 100, C, "already paid before the decision", made=True)
-        else:
-            items.append(
-                f"pay {C} the {first} it offered in its stage two response and a further "
-                f"{extra} {purpose}"
-            )
-            pay(earlier * 100, C, "offered in the stage two response")
-            pay(amount * 100, C, f"a further {extra} on top of the {first} offered; {purpose}")
-        r.types.add("financial_payment")
-        summary = _join(summary, "make a further symbolic payment")
-    elif shape == "monthly":
-        rate, months = rng.choice(MONTHLY), rng.randrange(3, 12)
-        word = c.NUMBER_WORDS[months - 2]
-        reason = f"for the {word} months {slots['pron']} went without the support"
-        total = rate * months * 100
-        items.append(
-            f"pay {C} {_pounds(rate * 100)} a month {reason} (a total of {_pounds(total)})"
-        )
-        pay(total, C, reason)
-        r.types.add("financial_payment")
-        summary = _join(summary, f"pay {C} for the support {slots['pron']} went without")
-    elif shape in ("pence", "refund"):
-        item = REFUND_ITEMS[category.name][0]
-        if shape == "pence":
-            amount = rng.randrange(20_000, 250_000)
-            if amount % 100 == 0:
-                amount += 50
-            reason = f"for the cost of {item}"
-            items.append(f"reimburse {C} {_pounds(amount)} {reason}")
-        else:
-            amount = rng.choice((85, 120, 240, 480, 640, 900)) * 100
-            reason = f"{slots['pron']} paid for {item}"
-            items.append(f"refund {C} the {_pounds(amount)} {reason}")
-        pay(amount, C, reason, kind="refund")
-        r.types.add("refund")
-        summary = _join(summary, f"reimburse {C}" if shape == "pence" else "refund the money")
-    elif shape == "waiver":
-        amount = rng.choice((480, 860, 1480, 2210, 3390)) * 100
-        item = rng.choice(WAIVER_ITEMS.get(category.name, (DEFAULT_WAIVER,)))
-        items.append(f"waive the {_pounds(amount)} {item}")
-        pay(amount, None, item, kind="waiver")
-        r.types.add("other")
-        summary = _join(summary, "waive the outstanding charge")
-
-    # Service actions: 1-2 for service_only, otherwise 0-2.
-    choices = list(SERVICE_TYPES) + (["reassessment"] if category.reassessable else [])
-    n = rng.choice((1, 2)) if shape == "service_only" else rng.choice((0, 0, 1, 2))
-    services: list[str] = []
-    for kind in rng.sample(choices, n):
-        services.append(_service_sentence(rng, kind, category, slots))
-        r.types.add(kind)
-    if shape == "service_only":
-        summary = "take action to stop the fault happening again"
-    elif summary == "apologise":
-        summary = f"apologise to {C}"
-    r.summary = summary
-    r.services = services
-    r.soon, r.later = rng.choice(DEADLINES_SOON), rng.choice(DEADLINES_LATER)
-    return r
-
-
-def _join(first: str, second: str) -> str:
-    return f"{first} and {second}" if first else second
-
-
-def _service_sentence(
-    rng: random.Random, kind: str, category: c.Category, slots: dict[str, str]
-) -> str:
-    """One non-money action, worded with the one verb phrase that names its remedy type."""
-    area = rng.choice(category.areas)
-    if kind == "service_improvement":
-        return rng.choice(
-            (
-                f"produce an action plan setting out the service improvements it will make in "
-                f"{area}",
-                f"produce an action plan showing how it will improve its practice in {area}",
-            )
-        )
-    if kind == "procedure_review":
-        return f"review its procedures for {area} and tell us what changes it has made"
-    if kind == "staff_training":
-        return f"arrange training for staff involved in {area} on the issues in this statement"
-    if kind == "record_correction":
-        return (
-            f"correct its records about {slots['C']} so they reflect the findings of this statement"
-        )
-    if kind == "reconsider_decision":
-        item = rng.choice(category.reconsider)
-        return (
-            f"reconsider its decision on {slots['Cs']} {item} and write to {slots['obj']} "
-            "with the outcome"
-        )
-    return f"reassess {slots['Cs']} {slots['rel']}’s needs, involving the family fully"
-
-
-def _write_remedy(w: _Writer, rng: random.Random, remedy: _Remedy, slots: dict[str, str],
-                  old: bool) -> None:  # fmt: skip
-    """The remedy section, in the style of the layout; deadlines recorded as they are written."""
-    TB, B = slots["TB"], slots["B"]
-    pre, items, services = remedy.pre, remedy.items, remedy.services
-    soon, later = remedy.soon, remedy.later
-    heading = "Recommended action" if old else rng.choice(
-        ("Agreed action", "Agreed action", "Agreed action", "Action", "Recommendations")
-    )  # fmt: skip
-    w.heading(heading, "agreed_action")
-    for p in pre:
-        w.para(p)
-    if items:
-        if old:
-            w.para(f"To remedy the injustice caused, I recommend {B} complete the following.")
-            w.bullets([_cap(i) + ("" if i.endswith(".") else ".") for i in items])
-            w.para(f"{TB} should complete the above remedy {soon} of the final decision.")
-        else:
-            w.para(f"{TB} has agreed that {soon} of the final decision it will:")
-            bullet_items = [i.rstrip(".") + ";" for i in items]
-            bullet_items[-1] = bullet_items[-1][:-1] + "."
-            w.bullets(bullet_items)
-        remedy.deadlines.append(f"{soon} of the final decision")
-    if services:
-        joined = " and ".join(services) if len(services) <= 2 else "; ".join(services)
-        w.para(f"{TB} should also, {later} of the final decision, {joined}.")
-        remedy.deadlines.append(f"{later} of the final decision")
-    w.para(f"{TB} should provide us with evidence it has complied with the above actions.")
-
-
 def _write_body(
-    w: _Writer,
+    w: Writer,
     rng: random.Random,
     outcome: str,
     shape: str,
     category: c.Category,
     sub: c.Sub,
     slots: dict[str, str],
-    remedy: _Remedy | None,
+    remedy: Remedy | None,
     old: bool,
     body_type: str,
     f: Callable[[str], str],
@@ -813,5 +500,5 @@ def _write_body(
         )
     w.close_section()
     if remedy is not None:
-        _write_remedy(w, rng, remedy, slots, old)
+        write_remedy(w, rng, remedy, slots, old)
         w.close_section()
