@@ -94,7 +94,9 @@ def test_care_provider_decision_not_in_the_corpus() -> None:
     assert record.decided_on == date(2024, 3, 14)
     assert record.complainants == ["Mrs T"]
     assert record.payments == [
-        Payment(amount_pence=133000, recipient="Mrs T", kind="refund", reason="of the room charges"),
+        Payment(
+            amount_pence=133000, recipient="Mrs T", kind="refund", reason="of the room charges"
+        ),
         Payment(
             amount_pence=30000,
             recipient="Mrs T",
@@ -150,7 +152,9 @@ Final decision
 - We will not investigate Mr V's complaint because he could appeal.
 Investigator's decision on behalf of the Ombudsman
 """
-NEW_URL = "https://www.lgo.org.uk/decisions/highways-and-transport/parking-and-other-penalties/23-004-512"
+NEW_URL = (
+    "https://www.lgo.org.uk/decisions/highways-and-transport/parking-and-other-penalties/23-004-512"
+)
 
 
 def test_new_layout_with_url_giving_the_category() -> None:
@@ -291,9 +295,7 @@ def test_unreadable_date_and_unknown_outcome_are_reported() -> None:
 
 
 def test_html_and_text_of_the_same_decision_agree() -> None:
-    paragraphs = "".join(
-        f"<p>{line}</p>" for line in CARE_PROVIDER.split("\n") if line.strip()
-    )
+    paragraphs = "".join(f"<p>{line}</p>" for line in CARE_PROVIDER.split("\n") if line.strip())
     html = f'<html><body><nav>Menu</nav><article id="article">{paragraphs}</article></body></html>'
     from_html = parse_html(html, source="lgsco")
     from_text = parse_text(CARE_PROVIDER, source="lgsco")

@@ -18,26 +18,56 @@ def rows(section: str) -> list[tuple[int, str | None, int, str, bool]]:
 @pytest.mark.parametrize(
     ("section", "expected"),
     [
-        ("• Pay D and G £200 each to recognise the impact.", [(20000, "D and G", 2, "payment", False)]),
-        ("Pay Mr and Mrs L £3,000 for the distress.", [(300000, "Mr and Mrs L", 1, "payment", False)]),
+        (
+            "• Pay D and G £200 each to recognise the impact.",
+            [(20000, "D and G", 2, "payment", False)],
+        ),
+        (
+            "Pay Mr and Mrs L £3,000 for the distress.",
+            [(300000, "Mr and Mrs L", 1, "payment", False)],
+        ),
         ("Pay Mr and Mrs L £200 each.", [(20000, "Mr and Mrs L", 2, "payment", False)]),
-        ("Pay each of Mrs P's three children £150.", [(15000, "Mrs P's three children", 3, "payment", False)]),
+        (
+            "Pay each of Mrs P's three children £150.",
+            [(15000, "Mrs P's three children", 3, "payment", False)],
+        ),
         ("Pay Ms K £1,250.50 for her time and trouble.", [(125050, "Ms K", 1, "payment", False)]),
         ("The Council will pay Ms K £2k for her time.", [(200000, "Ms K", 1, "payment", False)]),
-        ("Pay Mr D £50 a month for 12 months (£600 in total).", [(60000, "Mr D", 1, "payment", False)]),
+        (
+            "Pay Mr D £50 a month for 12 months (£600 in total).",
+            [(60000, "Mr D", 1, "payment", False)],
+        ),
         ("Pay Mr D £50 a month for 12 months.", [(5000, "Mr D", 12, "payment", False)]),
-        ("The Council has already paid Mrs F £250 for the missed care.", [(25000, "Mrs F", 1, "payment", True)]),
+        (
+            "The Council has already paid Mrs F £250 for the missed care.",
+            [(25000, "Mrs F", 1, "payment", True)],
+        ),
         ("Refund Mrs B £1,250.50 for the fees she paid.", [(125050, "Mrs B", 1, "refund", False)]),
         ("Reimburse Mr J £84.20 for his travel costs.", [(8420, "Mr J", 1, "refund", False)]),
         ("Pay Mr J £84 to reimburse his costs.", [(8400, "Mr J", 1, "refund", False)]),
-        ("Waive the £1,200 of care charges owed by Mrs M.", [(120000, "Mrs M", 1, "waiver", False)]),
+        (
+            "Waive the £1,200 of care charges owed by Mrs M.",
+            [(120000, "Mrs M", 1, "waiver", False)],
+        ),
         ("Pay £250 to Mr Y to recognise his distress.", [(25000, "Mr Y", 1, "payment", False)]),
-        ("Make a payment of £250 to Mr Y for his distress.", [(25000, "Mr Y", 1, "payment", False)]),
-        ("Pay Mrs A £300 and her son, B, £100.", [(30000, "Mrs A", 1, "payment", False), (10000, "her son, B", 1, "payment", False)]),
-        ("Refund Mr T £85 and pay him £150.", [(8500, "Mr T", 1, "refund", False), (15000, "him", 1, "payment", False)]),
-        ("Pay Mx B £150 to recognise the frustration caused.", [(15000, "Mx B", 1, "payment", False)]),
+        (
+            "Make a payment of £250 to Mr Y for his distress.",
+            [(25000, "Mr Y", 1, "payment", False)],
+        ),
+        (
+            "Pay Mrs A £300 and her son, B, £100.",
+            [(30000, "Mrs A", 1, "payment", False), (10000, "her son, B", 1, "payment", False)],
+        ),
+        (
+            "Refund Mr T £85 and pay him £150.",
+            [(8500, "Mr T", 1, "refund", False), (15000, "him", 1, "payment", False)],
+        ),
+        (
+            "Pay Mx B £150 to recognise the frustration caused.",
+            [(15000, "Mx B", 1, "payment", False)],
+        ),
     ],
-)  # fmt: skip
+)
 def test_payment_shapes(section: str, expected: list[tuple[int, str, int, str, bool]]) -> None:
     assert rows(section) == expected
 
@@ -77,7 +107,8 @@ def test_a_further_payment_after_an_earlier_sentence() -> None:
 
 def test_monthly_rate_reason_and_unstated_total_warning() -> None:
     stated = read_remedies("Pay Mr D £50 a month for 12 months (£600 in total) for lost respite.")
-    assert stated.payments[0].reason == "stated total of £50 a month for 12 months; for lost respite"
+    reason = "stated total of £50 a month for 12 months; for lost respite"
+    assert stated.payments[0].reason == reason
     bare = read_remedies("Pay Mr D £50 a month for lost respite.")
     assert rows("Pay Mr D £50 a month for lost respite.") == [(5000, "Mr D", 1, "payment", False)]
     assert bare.warnings == ["£50 is a rate with no stated total; recorded once"]
