@@ -18,7 +18,9 @@ from app.search.index import (
 
 
 def _doc(reference: str, summary: str, decided: date | None = None) -> dict[str, Any]:
-    organisation = Organisation(slug="wexmoor-district-council", name="Wexmoor District Council")
+    organisation = Organisation(
+        slug="wexmoor-district-council", name="Wexmoor District Council", body_type="council"
+    )
     decision = Decision(
         reference=reference,
         organisation_id=1,

@@ -81,7 +81,8 @@ async def test_corpus_lands_with_exact_money(
             select(Decision).where(col(Decision.reference) == "17 015 692")
         ).one()
         assert cumbria.remedy_total_pence == 110_000
-        assert cumbria.decided_on is not None and cumbria.decided_on.isoformat() == "2019-05-07"
+        assert cumbria.decided_on is not None
+        assert cumbria.decided_on.isoformat() == "2019-05-07"
         payments = session.execute(
             select(Payment.amount_pence, Payment.recipient, Payment.count)
             .where(col(Payment.decision_id) == cumbria.id)
