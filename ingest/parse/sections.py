@@ -83,7 +83,10 @@ _TRAILING = re.compile(r"[\s:.\-–]+$")
 
 def heading_key(line: str) -> str:
     """Comparison form of a line: lower case, straight apostrophes, no trailing colon/stop."""
-    return _TRAILING.sub("", line.translate(_APOSTROPHES).lower()).strip()
+    line = line.replace("\u2019", "'").replace("\u2018", "'")  # faster than str.translate
+    if "`" in line or "\u02bc" in line:
+        line = line.translate(_APOSTROPHES)
+    return _TRAILING.sub("", line.lower()).strip()
 
 
 def section_for_heading(line: str) -> str | None:

@@ -50,13 +50,14 @@ _SIGNATURE_RE = re.compile(r"^[\w' -]{0,60}decision on behalf of the ombudsman\.
 _TOC_START = frozenset({"contents", "table of contents", "on this page", "in this decision"})
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SHORT = 120
 _SUMMARY_RE = re.compile(r"^summary\s*[:.\-–]?", re.IGNORECASE)
 
 
 def _raw_lines(text: str) -> Iterator[str]:
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
+    for raw in _SPACES.sub(" ", text).split("\n"):  # one pass over the text, not per line
+        line = raw.strip()
         if line:
             yield line
 
@@ -90,17 +91,21 @@ def clean_lines(text: str) -> list[str]:
     in_toc = False
     toc_entries: set[str] = set()
     for line in lines:
-        key = heading_key(line)
-        if key in _DROP_LINES:
+        # Furniture, headings and signatures are short: long paragraphs skip those checks.
+        short = len(line) <= _SHORT
+        key = heading_key(line) if short else line.lower()
+        if short and key in _DROP_LINES:
             continue
-        if _SIGNATURE_RE.match(key):
+        if short and _SIGNATURE_RE.match(key):
             break
-        if _COOKIE_START.match(key) or (len(line) < 400 and _COOKIE_LINE.search(key)):
+        if (short and _COOKIE_START.match(key)) or (
+            "cookie" in key and len(line) < 400 and _COOKIE_LINE.search(key)
+        ):
             if seen_heading:
                 break
             skipping_banner = True
             continue
-        is_heading = section_for_heading(line) is not None
+        is_heading = short and section_for_heading(line) is not None
         if skipping_banner:
             if not (is_heading or TITLE_RE.match(line) or _SUMMARY_RE.match(line)):
                 continue
