@@ -78,6 +78,7 @@ class Decision(SQLModel, table=True):
         Index("ix_decision_remedy_total_pence", "remedy_total_pence"),
         Index("ix_decision_source", "source"),
         Index("ix_decision_remedy_types", "remedy_types", postgresql_using="gin"),
+        Index("ix_decision_content_hash", "content_hash"),
         Index("ix_decision_not_indexed", "id", postgresql_where=text("NOT indexed")),
     )
 

@@ -27,7 +27,7 @@ from app.search.client import MeiliClient
 from app.search.index import delete_index, document_for, ensure_index
 from app.stack import local_services
 from ingest.demo import generate, write_jsonl
-from ingest.documents import iter_documents
+from ingest.documents import iter_raw_documents
 from ingest.load import Loader
 from ingest.parse.record import parse_text
 
@@ -94,10 +94,10 @@ async def bench_ingest(engine: object, meili: MeiliClient, path: Path) -> tuple[
     await ensure_index(meili, name)
     loader = Loader(engine, meili, name)  # type: ignore[arg-type]
     started = time.perf_counter()
-    first = await loader.load(iter_documents(path))
+    first = await loader.load(iter_raw_documents(path))
     first_s = time.perf_counter() - started
     started = time.perf_counter()
-    second = await loader.load(iter_documents(path))
+    second = await loader.load(iter_raw_documents(path))
     second_s = time.perf_counter() - started
     assert second.unchanged == first.created, (first, second)
     await delete_index(meili, name)

@@ -140,12 +140,12 @@ def run_ingest(
     )
 
     from app.search.index import ensure_index
-    from ingest.documents import iter_documents
+    from ingest.documents import RawDocument, iter_raw_documents
     from ingest.load import Loader, Summary
 
-    def documents() -> Iterator[Any]:
+    def documents() -> Iterator[RawDocument]:
         for path in paths:
-            yield from iter_documents(path, url_map=url_map)
+            yield from iter_raw_documents(path, url_map=url_map)
 
     total = _count_documents(paths)
 

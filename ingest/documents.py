@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,19 @@ class DocumentResult:
         return self.error is None and self.record is not None
 
 
+@dataclass(frozen=True)
+class RawDocument:
+    """A document read and hashed but not parsed yet.
+
+    `ingest` compares `content_hash` with what is stored before calling `parse()`, so a second
+    run over unchanged files costs a read and a hash per document, not a parse.
+    """
+
+    location: str
+    content_hash: str
+    parse: Callable[[], DocumentResult]
+
+
 def iter_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files to read: folders expand recursively (sorted) to their supported files; a path
     given explicitly is yielded as is, so an unsupported or missing file is reported, not
@@ -64,18 +78,34 @@ def iter_documents(
     url: str | None = None,
     url_map: dict[str, str] | None = None,
 ) -> Iterator[DocumentResult]:
-    """Every document under `path` (a file or folder), in a stable order.
+    """Every document under `path` (a file or folder), parsed, in a stable order.
 
     `url` applies when `path` is a single .txt/.html file; `url_map` maps a file's path (as
     given, absolute, or its bare name) to its LGSCO URL. JSON lines carry their own `url`.
     """
+    for raw in iter_raw_documents(path, url=url, url_map=url_map):
+        yield raw.parse()
+
+
+def iter_raw_documents(
+    path: Path,
+    *,
+    url: str | None = None,
+    url_map: dict[str, str] | None = None,
+) -> Iterator[RawDocument]:
+    """Like `iter_documents`, but each document is parsed only when asked to."""
     single = not path.is_dir()
     for file in iter_paths([path]):
         file_url = _url_for(file, url_map) or (url if single else None)
         try:
             yield from _documents_in(file, file_url)
         except Exception as exc:  # pragma: no cover - a last guard: never stop the others
-            yield DocumentResult(str(file), "", None, f"unexpected error: {exc}")
+            yield _failed(str(file), "", f"unexpected error: {exc}")
+
+
+def _failed(location: str, digest: str, error: str | None) -> RawDocument:
+    result = DocumentResult(location, digest, None, error)
+    return RawDocument(location, digest, lambda: result)
 
 
 def _url_for(file: Path, url_map: dict[str, str] | None) -> str | None:
@@ -112,43 +142,48 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<article", "<body", "<head"))
 
 
-def _documents_in(file: Path, url: str | None) -> Iterator[DocumentResult]:
+def _documents_in(file: Path, url: str | None) -> Iterator[RawDocument]:
     location = str(file)
     suffix = file.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        yield DocumentResult(location, "", None, f"unsupported file type {suffix or '(none)'}")
+        yield _failed(location, "", f"unsupported file type {suffix or '(none)'}")
         return
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        yield DocumentResult(location, "", None, f"cannot read file: {exc.strerror or exc}")
+        yield _failed(location, "", f"cannot read file: {exc.strerror or exc}")
         return
     if suffix == ".jsonl":
         yield from _json_lines(location, raw)
         return
-    text, error = _decode(raw)
-    digest = _sha256(raw)
-    if text is None:
-        yield DocumentResult(location, digest, None, error)
-        return
-    is_html = suffix in (".html", ".htm") or _looks_like_html(text)
-    record = parse_html(text, url=url) if is_html else parse_text(text, url=url)
-    yield _checked(location, digest, record)
+    # The URL given from outside changes the record (category, link): it is part of the identity.
+    digest = _sha256(raw if url is None else raw + b"\n" + url.encode())
+
+    def parse() -> DocumentResult:
+        text, error = _decode(raw)
+        if text is None:
+            return DocumentResult(location, digest, None, error)
+        is_html = suffix in (".html", ".htm") or _looks_like_html(text)
+        record = parse_html(text, url=url) if is_html else parse_text(text, url=url)
+        return _checked(location, digest, record)
+
+    yield RawDocument(location, digest, parse)
 
 
 def _checked(location: str, digest: str, record: ParsedDecision) -> DocumentResult:
     return DocumentResult(location, digest, record, None if record.reference else NO_REFERENCE)
 
 
-def _json_lines(location: str, raw: bytes) -> Iterator[DocumentResult]:
+def _json_lines(location: str, raw: bytes) -> Iterator[RawDocument]:
     if not raw.strip():
-        yield DocumentResult(location, _sha256(raw), None, "empty file")
+        yield _failed(location, _sha256(raw), "empty file")
         return
     for number, line in enumerate(raw.split(b"\n"), start=1):
         line = line.rstrip(b"\r")
         if not line.strip():
             continue
-        yield _json_line(f"{location}:{number}", line)
+        where = f"{location}:{number}"
+        yield RawDocument(where, _sha256(line), partial(_json_line, where, line))
 
 
 def _json_line(location: str, line: bytes) -> DocumentResult:

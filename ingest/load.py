@@ -3,8 +3,9 @@
 Rules this module keeps:
 - One transaction per batch: a batch lands whole or not at all, so an interrupted run never
   leaves a half-written decision (its payments without it, or the reverse).
-- Idempotent: a document whose content hash and parser version match what is stored is
-  "unchanged" and costs one SELECT; a changed one replaces the stored version.
+- Idempotent: a document is identified by the hash of its bytes (and any URL given with it) and
+  the parser version. One whose identity is already stored is "unchanged" and is not even
+  parsed; a changed one replaces the stored version of its reference.
 - PostgreSQL first, Meilisearch second. A decision is marked `indexed` only once Meilisearch
   confirms its task; a run killed in between leaves it unmarked and the next run indexes it.
 - Meilisearch indexes batch N while PostgreSQL takes batch N+1 (at most a few tasks in flight),
@@ -16,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -25,19 +26,11 @@ from sqlmodel import Session, col
 from app.models import Decision, IngestRun, Organisation, Payment, utcnow
 from app.search.client import MeiliClient
 from app.search.index import add_documents, document_for
-from ingest.parse.model import ParsedDecision
+from ingest.documents import RawDocument
+from ingest.parse.model import PARSER_VERSION, ParsedDecision
 
 BATCH_SIZE = 500
 MAX_TASKS_IN_FLIGHT = 3
-
-
-class Document(Protocol):
-    """One input document as `ingest.documents` yields it: a record, or why there is none."""
-
-    location: str
-    content_hash: str
-    record: ParsedDecision | None
-    error: str | None
 
 
 @dataclass
@@ -62,26 +55,45 @@ class Summary:
         self.failures.append(Failure(location, reason))
 
 
-def stored_hash(document: Document, record: ParsedDecision) -> str:
-    """What decides "unchanged": the document's bytes and the URL it came with."""
-    key = f"{document.content_hash}\n{record.source_url or ''}"
-    return hashlib.sha256(key.encode()).hexdigest()
+def identity(document: RawDocument) -> str:
+    """What "unchanged" compares: the document's content hash under this parser version."""
+    return hashlib.sha256(f"{document.content_hash}\n{PARSER_VERSION}".encode()).hexdigest()
 
 
-def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    references: set[str] = set()
+def _batches(documents: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    batch: list[RawDocument] = []
     for document in documents:
-        reference = document.record.reference if document.record else None
-        # The same reference twice in one batch: the later one must win, so flush first.
-        if len(batch) >= size or (reference is not None and reference in references):
-            yield batch
-            batch, references = [], set()
         batch.append(document)
-        if reference is not None:
-            references.add(reference)
+        if len(batch) >= size:
+            yield batch
+            batch = []
     if batch:
         yield batch
+
+
+def _runs_without_repeats(parsed: list[_Parsed]) -> Iterator[list[_Parsed]]:
+    """Split so no reference repeats within a run: the later version of a decision must win."""
+    run: list[_Parsed] = []
+    seen: set[str] = set()
+    for item in parsed:
+        if item.reference in seen:
+            yield run
+            run, seen = [], set()
+        run.append(item)
+        seen.add(item.reference)
+    if run:
+        yield run
+
+
+@dataclass
+class _Parsed:
+    location: str
+    identity: str
+    record: ParsedDecision
+
+    @property
+    def reference(self) -> str:
+        return self.record.reference or ""
 
 
 def _decision_row(
@@ -124,7 +136,7 @@ class Loader:
 
     async def load(
         self,
-        documents: Iterable[Document],
+        documents: Iterable[RawDocument],
         *,
         command: str = "ingest",
         batch_size: int = BATCH_SIZE,
@@ -138,9 +150,10 @@ class Loader:
             summary.run_id = run.id
         await self.index_pending()  # what an interrupted run left behind
         for batch in _batches(documents, batch_size):
-            changed = self._store(batch, summary)
-            if changed:
-                await self._index(changed, summary)
+            for group in _runs_without_repeats(self._parse_new(batch, summary)):
+                changed = self._store(group, summary)
+                if changed:
+                    await self._index(changed, summary)
             if on_progress:
                 on_progress(summary)
         await self._drain(summary)
@@ -161,45 +174,53 @@ class Loader:
             session.commit()
         return summary
 
-    def _store(self, batch: list[Document], summary: Summary) -> list[int]:
-        """Write one batch in one transaction; return the ids of created or changed decisions."""
-        good: list[tuple[Document, ParsedDecision, str]] = []
-        for document in batch:
-            summary.seen += 1
-            if document.record is None or document.error:
-                summary.fail(document.location, document.error or "no record")
-            elif not document.record.reference:
-                summary.fail(document.location, "no decision reference found")
-            elif not document.record.council_name or not document.record.council_slug:
-                summary.fail(document.location, "no council or body name found")
+    def _parse_new(self, batch: list[RawDocument], summary: Summary) -> list[_Parsed]:
+        """Count and skip what is stored already; parse the rest; record failures."""
+        summary.seen += len(batch)
+        identities = [identity(d) for d in batch]
+        with Session(self.engine) as session:
+            stored = set(
+                session.scalars(
+                    select(col(Decision.content_hash)).where(
+                        col(Decision.content_hash).in_(identities)
+                    )
+                )
+            )
+        parsed: list[_Parsed] = []
+        for document, key in zip(batch, identities, strict=True):
+            if key in stored:
+                summary.unchanged += 1
+                continue
+            stored.add(key)  # the same document twice in one batch: the second is unchanged
+            result = document.parse()
+            record = result.record
+            if record is None or result.error:
+                summary.fail(result.location, result.error or "no record")
+            elif not record.council_name or not record.council_slug:
+                summary.fail(result.location, "no council or body name found")
             else:
-                good.append((document, document.record, stored_hash(document, document.record)))
-        if not good:
+                parsed.append(_Parsed(result.location, key, record))
+        return parsed
+
+    def _store(self, run: list[_Parsed], summary: Summary) -> list[int]:
+        """Write one run in one transaction; return the ids of created or changed decisions."""
+        if not run:
             return []
         with Session(self.engine) as session, session.begin():
-            stored = {
-                reference: (content_hash, parser_version)
-                for reference, content_hash, parser_version in session.execute(
-                    select(
-                        col(Decision.reference),
-                        col(Decision.content_hash),
-                        col(Decision.parser_version),
-                    ).where(col(Decision.reference).in_([r.reference for _, r, _ in good]))
+            existing = set(
+                session.scalars(
+                    select(col(Decision.reference)).where(
+                        col(Decision.reference).in_([item.reference for item in run])
+                    )
                 )
-            }
-            todo = []
-            for document, record, content_hash in good:
-                previous = stored.get(record.reference or "")
-                if previous == (content_hash, record.parser_version):
-                    summary.unchanged += 1
-                else:
-                    todo.append((document, record, content_hash, previous is None))
-            if not todo:
-                return []
-            organisations = self._upsert_organisations(session, [r for _, r, _, _ in todo])
+            )
+            records = [item.record for item in run]
+            organisations = self._upsert_organisations(session, records)
             rows = [
-                _decision_row(record, organisations[record.council_slug or ""], content_hash)
-                for _, record, content_hash, _ in todo
+                _decision_row(
+                    item.record, organisations[item.record.council_slug or ""], item.identity
+                )
+                for item in run
             ]
             statement = insert(Decision).values(rows)
             columns: dict[str, Any] = {
@@ -221,17 +242,14 @@ class Loader:
                     "already_made": p.already_made,
                     "reason": p.reason,
                 }
-                for _, record, _, _ in todo
+                for record in records
                 if (reference := record.reference)
                 for position, p in enumerate(record.payments)
             ]
             if payments:
                 session.execute(insert(Payment).values(payments))
-        for _, _, _, created in todo:
-            if created:
-                summary.created += 1
-            else:
-                summary.updated += 1
+        summary.updated += len(existing)
+        summary.created += len(run) - len(existing)
         return list(ids.values())
 
     @staticmethod

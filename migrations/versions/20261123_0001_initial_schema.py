@@ -99,6 +99,7 @@ def upgrade() -> None:
         postgresql_using="gin",
     )
     op.create_index("ix_decision_source", "decision", ["source"], unique=False)
+    op.create_index("ix_decision_content_hash", "decision", ["content_hash"], unique=False)
     op.create_index(
         "ix_decision_not_indexed",
         "decision",

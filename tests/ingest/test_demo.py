@@ -17,7 +17,7 @@ from ingest.demo import DemoDecision, generate, to_jsonl_line, write_jsonl
 from ingest.demo.content import CATEGORIES
 from ingest.demo.names import CARE_PROVIDERS, COUNCILS, OTHER_BODIES
 from ingest.demo.texts import LISTING_OUTCOME_TEXTS, OLD_OUTCOME_TEXTS, UPHELD_NO_INJUSTICE
-from ingest.parse.model import OUTCOMES, REMEDY_TYPES, SECTION_KEYS, remedy_totals
+from ingest.parse.model import OUTCOMES, REMEDY_TYPES, SECTION_KEYS, Payment, remedy_totals
 
 # Kept here, independent of names.py's own exclusion list, so a change there cannot silently
 # let a real authority in.
@@ -268,7 +268,7 @@ COMPARED = (
 )
 
 
-def _payment_rows(payments: list) -> list[tuple]:  # type: ignore[type-arg]
+def _payment_rows(payments: list[Payment]) -> list[tuple[int, str | None, int, str, bool]]:
     return [(p.amount_pence, p.recipient, p.count, p.kind, p.already_made) for p in payments]
 
 

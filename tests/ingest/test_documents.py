@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ingest.documents import NO_REFERENCE, iter_documents, iter_paths
+from ingest.documents import NO_REFERENCE, iter_documents, iter_paths, iter_raw_documents
 
 TEXT = (
     "Northshire District Council (23 004 512)\nCategory : Housing > Homelessness\n"
@@ -32,7 +32,10 @@ def test_text_file(tmp_path: Path) -> None:
     path.write_text(TEXT, encoding="utf-8")
     [result] = list(iter_documents(path, url=URL))
     assert result.location == str(path)
-    assert result.content_hash == sha(TEXT.encode())
+    # The URL given from outside is part of the document's identity (it sets the category).
+    assert result.content_hash == sha(TEXT.encode() + b"\n" + URL.encode())
+    [without_url] = list(iter_documents(path))
+    assert without_url.content_hash == sha(TEXT.encode())
     assert result.error is None
     assert result.ok
     assert result.record is not None
@@ -166,3 +169,17 @@ def test_iter_paths_sorted_and_recursive(tmp_path: Path) -> None:
     listed = [p.relative_to(tmp_path).as_posix() for p in iter_paths([tmp_path])]
     assert listed == ["a.html", "b/a.jsonl", "b/z.txt", "c.htm"]
     assert list(iter_paths([tmp_path / "d.md"])) == [tmp_path / "d.md"]
+
+
+def test_raw_documents_carry_the_hash_before_parsing(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "x"}\n[1]\n', encoding="utf-8")
+    raws = list(iter_raw_documents(tmp_path))
+    assert [(r.location, r.content_hash) for r in raws] == [
+        (str(tmp_path / "a.txt"), sha(TEXT.encode())),
+        (f"{tmp_path / 'b.jsonl'}:1", sha(b'{"text": "x"}')),
+        (f"{tmp_path / 'b.jsonl'}:2", sha(b"[1]")),
+    ]
+    parsed = [r.parse() for r in raws]
+    assert [p.content_hash for p in parsed] == [r.content_hash for r in raws]
+    assert [p.error for p in parsed] == [None, NO_REFERENCE, "JSON line is not an object"]

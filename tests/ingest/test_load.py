@@ -8,13 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from app.models import Decision, Organisation, Payment
 from app.search.client import MeiliClient
 from app.search.index import ensure_index
-from ingest.documents import DocumentResult, iter_documents
+from ingest.documents import DocumentResult, RawDocument, iter_raw_documents
 from ingest.load import Loader
 from ingest.maintenance import compare, rebuild_index
 from ingest.parse.record import parse_text
@@ -24,9 +25,8 @@ CUMBRIA = "cumbria-county-council-17-015-692.txt"
 WARWICKSHIRE = "warwickshire-county-council-24-013-077.txt"
 
 
-def _corpus_documents() -> list[DocumentResult]:
-    folder = corpus_path("decisions")
-    return list(iter_documents(folder))
+def _corpus_documents() -> list[RawDocument]:
+    return list(iter_raw_documents(corpus_path("decisions")))
 
 
 def _synthetic(reference: str, council: str = "Wexmoor District Council", pay: str = "£250") -> str:
@@ -51,11 +51,10 @@ Final decision
 """
 
 
-def _document(reference: str, **kwargs: Any) -> DocumentResult:
+def _document(reference: str, **kwargs: Any) -> RawDocument:
     body = _synthetic(reference, **kwargs)
-    return DocumentResult(
-        f"mem:{reference}", hashlib.sha256(body.encode()).hexdigest(), parse_text(body)
-    )
+    location, digest = f"mem:{reference}", hashlib.sha256(body.encode()).hexdigest()
+    return RawDocument(location, digest, lambda: DocumentResult(location, digest, parse_text(body)))
 
 
 async def _loader(engine: Engine, meili: MeiliClient, index_name: str) -> Loader:
@@ -144,14 +143,32 @@ async def test_changed_content_replaces_the_stored_version(
 
 
 async def test_parser_version_bump_reparses(
+    engine: Engine, meili: MeiliClient, index_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loader = await _loader(engine, meili, index_name)
+    with monkeypatch.context() as older:
+        older.setattr("ingest.load.PARSER_VERSION", "0")
+        await loader.load([_document("22 000 002")])
+    summary = await loader.load([_document("22 000 002")])
+    assert (summary.updated, summary.unchanged) == (1, 0)
+    again = await loader.load([_document("22 000 002")])
+    assert (again.updated, again.unchanged) == (0, 1)
+
+
+async def test_unchanged_documents_are_not_parsed(
     engine: Engine, meili: MeiliClient, index_name: str
 ) -> None:
     loader = await _loader(engine, meili, index_name)
-    old = _document("22 000 002")
-    assert old.record is not None
-    await loader.load([replace(old, record=old.record.model_copy(update={"parser_version": "0"}))])
-    summary = await loader.load([old])
-    assert (summary.updated, summary.unchanged) == (1, 0)
+    await loader.load([_document("22 000 008")])
+    parsed: list[str] = []
+    original = _document("22 000 008")
+
+    def spy() -> DocumentResult:
+        parsed.append(original.location)
+        return original.parse()
+
+    summary = await loader.load([replace(original, parse=spy)])
+    assert (summary.seen, summary.unchanged, parsed) == (1, 1, [])
 
 
 async def test_bad_documents_are_reported_and_good_ones_land(
@@ -169,7 +186,7 @@ async def test_bad_documents_are_reported_and_good_ones_land(
     )
     (tmp_path / "noref.txt").write_text("A page about something else entirely.")
     loader = await _loader(engine, meili, index_name)
-    summary = await loader.load(iter_documents(tmp_path))
+    summary = await loader.load(iter_raw_documents(tmp_path))
     reasons = {f.location.removeprefix(str(tmp_path) + "/"): f.reason for f in summary.failures}
     assert reasons == {
         "empty.txt": "empty file",
