@@ -2,7 +2,8 @@
 
 - parse: documents a second on one core (`parse_text` over the synthetic corpus, in-process).
 - raw Meilisearch: the same documents, already mapped, sent straight to a fresh index with the
-  same settings in batches of 500, waiting for every task: the ceiling our ingest can approach.
+  same settings in batches of the loader's BATCH_SIZE, waiting for every task: the ceiling our
+  ingest can approach.
 - ingest: `Loader` end to end (read JSON lines, parse, upsert into PostgreSQL, index), then a
   second run of the same file (everything unchanged).
 The services are the local stack under `.data/bench` (or DATABASE_URL / MEILI_URL).
@@ -28,7 +29,7 @@ from app.search.index import delete_index, document_for, ensure_index
 from app.stack import local_services
 from ingest.demo import generate, write_jsonl
 from ingest.documents import iter_raw_documents
-from ingest.load import Loader
+from ingest.load import BATCH_SIZE, Loader
 from ingest.parse.record import parse_text
 
 
@@ -78,8 +79,8 @@ async def bench_raw_meili(meili: MeiliClient, count: int) -> float:
     await ensure_index(meili, name)
     started = time.perf_counter()
     tasks = []
-    for i in range(0, len(documents), 500):
-        batch = documents[i : i + 500]
+    for i in range(0, len(documents), BATCH_SIZE):
+        batch = documents[i : i + BATCH_SIZE]
         tasks.append(await meili.request("POST", f"/indexes/{name}/documents", batch))
     for task in tasks:
         await meili.wait_task(task, timeout=1800)
@@ -127,7 +128,7 @@ def run(count: int) -> None:
 
             raw, (rate, second_ratio, created) = asyncio.run(go())
         engine.dispose()
-    print(f"raw Meilisearch indexing: {raw:,.0f} documents/s (batches of 500)")
+    print(f"raw Meilisearch indexing: {raw:,.0f} documents/s (batches of {BATCH_SIZE})")
     print(
         f"ingest end to end: {rate:,.0f} decisions/s ({created} created) = {rate / raw:.0%} of raw"
     )
