@@ -11,10 +11,10 @@ import csv
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,6 +30,7 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 log = logging.getLogger("ombudsearch.cli")
+T = TypeVar("T")
 out = Console()
 err = Console(stderr=True)
 
@@ -218,6 +219,17 @@ def ingest(
 # -- reindex and check -------------------------------------------------------------------------
 
 
+def _with_meili(settings: Settings, work: Callable[[Any, Any], Awaitable[T]]) -> T:
+    """Run `work(engine, meili)` on the running (or started) services, in one event loop."""
+
+    async def go(engine: Any, services: Any) -> T:
+        async with _meili(services) as meili:
+            return await work(engine, meili)
+
+    with _database(settings) as (engine, services):
+        return asyncio.run(go(engine, services))
+
+
 @cli.command()
 def reindex() -> None:
     """Rebuild the Meilisearch index from PostgreSQL into a new index, then swap it in."""
@@ -225,13 +237,7 @@ def reindex() -> None:
 
     settings = get_settings()
     _configure_logging(settings.log_level)
-
-    async def go(engine: Any, services: Any) -> int:
-        async with _meili(services) as meili:
-            return await rebuild_index(engine, meili, settings.meili_index)
-
-    with _database(settings) as (engine, services):
-        count = asyncio.run(go(engine, services))
+    count = _with_meili(settings, lambda e, m: rebuild_index(e, m, settings.meili_index))
     err.print(f"reindexed {count} decisions into {settings.meili_index}")
 
 
@@ -242,13 +248,7 @@ def check() -> None:
 
     settings = get_settings()
     _configure_logging(settings.log_level)
-
-    async def go(engine: Any, services: Any) -> Any:
-        async with _meili(services) as meili:
-            return await compare(engine, meili, settings.meili_index)
-
-    with _database(settings) as (engine, services):
-        drift = asyncio.run(go(engine, services))
+    drift = _with_meili(settings, lambda e, m: compare(e, m, settings.meili_index))
     table = Table(title="PostgreSQL and Meilisearch")
     table.add_column("check")
     table.add_column("value", justify="right")

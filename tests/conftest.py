@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
 import psycopg
@@ -32,18 +32,6 @@ from app.main import create_app
 from app.search.client import MeiliClient
 from app.search.index import delete_index
 from app.stack import Services, local_services
-
-CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-
-
-def corpus_path(*parts: str) -> Path:
-    """A file of the shared corpus, or a skip saying why it is missing."""
-    path = CORPUS.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(
-            f"shared corpus not found at {path} (it lives beside the project, in ../shared)"
-        )
-    return path
 
 
 def _admin_url(database_url: str, database: str = "postgres") -> str:
@@ -67,43 +55,43 @@ def services(settings: Settings) -> Iterator[Services]:
         yield found
 
 
+@contextmanager
+def _scratch_database(services: Services, name: str, template: str | None = None) -> Iterator[str]:
+    """A database created for the block (empty, or a copy of `template`) and dropped after it."""
+    admin = _admin_url(services.database_url)
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield _with_database(services.database_url, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def template_database(services: Services) -> Iterator[str]:
     """A database migrated to head, copied by every test that needs one."""
     name = f"test_template_{os.getpid()}"
-    admin = _admin_url(services.database_url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = _with_database(services.database_url, name)
-    migrate.upgrade(url)
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(services, name) as url:
+        migrate.upgrade(url)
+        yield name
 
 
 @pytest.fixture
 def empty_database_url(services: Services) -> Iterator[str]:
     """A new, empty database (no schema): for migration tests."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = _admin_url(services.database_url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield _with_database(services.database_url, name)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(services, f"test_{uuid.uuid4().hex[:12]}") as url:
+        yield url
 
 
 @pytest.fixture
 def database_url(services: Services, template_database: str) -> Iterator[str]:
     """A fresh copy of the migrated template, dropped after the test."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = _admin_url(services.database_url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-    yield _with_database(services.database_url, name)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_database(services, name, template_database) as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.search.client import MeiliClient
 from app.stack import Services
-from tests.conftest import corpus_path
+from tests.corpus import corpus_path
 
 
 @pytest.fixture

@@ -19,10 +19,7 @@ from ingest.documents import DocumentResult, RawDocument, iter_raw_documents
 from ingest.load import Loader
 from ingest.maintenance import compare, rebuild_index
 from ingest.parse.record import parse_text
-from tests.conftest import corpus_path
-
-CUMBRIA = "cumbria-county-council-17-015-692.txt"
-WARWICKSHIRE = "warwickshire-county-council-24-013-077.txt"
+from tests.corpus import corpus_path
 
 
 def _corpus_documents() -> list[RawDocument]:

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.parse.model import ParsedDecision, Payment
 from ingest.parse.record import parse_text
-from tests.ingest.parse.corpus import CUMBRIA, WARWICKSHIRE, decision_text
+from tests.corpus import CUMBRIA, WARWICKSHIRE, decision_text
 
 
 @pytest.fixture(scope="module")
