@@ -6,11 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
 from app.api import health
+from app.api.strictness import reject_unknown_parameters
 from app.config import Settings
 from app.db import make_engine
 from app.search.client import MeiliClient, MeiliError
@@ -54,6 +55,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_parameters)],
     )
     problems.install(app)
     if settings.cors_origins:

@@ -28,6 +28,7 @@ SEARCHABLE_ATTRIBUTES = [
 
 FILTERABLE_ATTRIBUTES = [
     "council_slug",
+    "council_name",  # for facet search: type-ahead over council names
     "council_name_lower",
     "body_type",
     "category_slug",

@@ -93,3 +93,12 @@ async def test_cors_allows_configured_origin(
         other = await client.get("/healthz", headers={"Origin": "https://evil.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://news.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+async def test_unknown_query_parameter_is_a_400_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", params={"counci": "kent"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["unknown"] == ["counci"]
+    assert body["detail"] == "Unknown query parameter: 'counci'. Accepted: none."
