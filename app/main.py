@@ -10,8 +10,9 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
-from app.api import health
+from app.api import categories, councils, decisions, health
 from app.api.strictness import reject_unknown_parameters
+from app.caching import CachingMiddleware
 from app.config import Settings
 from app.db import make_engine
 from app.search.client import MeiliClient, MeiliError
@@ -66,5 +67,9 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Link"],
         )
+    app.add_middleware(CachingMiddleware)
     app.include_router(health.router)
+    app.include_router(decisions.router)
+    app.include_router(councils.router)
+    app.include_router(categories.router)
     return app
