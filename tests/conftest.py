@@ -56,7 +56,7 @@ def services(settings: Settings) -> Iterator[Services]:
 
 
 @contextmanager
-def _scratch_database(services: Services, name: str, template: str | None = None) -> Iterator[str]:
+def scratch_database(services: Services, name: str, template: str | None = None) -> Iterator[str]:
     """A database created for the block (empty, or a copy of `template`) and dropped after it."""
     admin = _admin_url(services.database_url)
     copy = f' TEMPLATE "{template}"' if template else ""
@@ -74,7 +74,7 @@ def _scratch_database(services: Services, name: str, template: str | None = None
 def template_database(services: Services) -> Iterator[str]:
     """A database migrated to head, copied by every test that needs one."""
     name = f"test_template_{os.getpid()}"
-    with _scratch_database(services, name) as url:
+    with scratch_database(services, name) as url:
         migrate.upgrade(url)
         yield name
 
@@ -82,7 +82,7 @@ def template_database(services: Services) -> Iterator[str]:
 @pytest.fixture
 def empty_database_url(services: Services) -> Iterator[str]:
     """A new, empty database (no schema): for migration tests."""
-    with _scratch_database(services, f"test_{uuid.uuid4().hex[:12]}") as url:
+    with scratch_database(services, f"test_{uuid.uuid4().hex[:12]}") as url:
         yield url
 
 
@@ -90,7 +90,7 @@ def empty_database_url(services: Services) -> Iterator[str]:
 def database_url(services: Services, template_database: str) -> Iterator[str]:
     """A fresh copy of the migrated template, dropped after the test."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    with _scratch_database(services, name, template_database) as url:
+    with scratch_database(services, name, template_database) as url:
         yield url
 
 

@@ -1,7 +1,352 @@
-"""/v1/decisions (being written)."""
+"""/v1/decisions (search, filter, facets, highlights) and /v1/decisions/{reference}."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import difflib
+import html
+import math
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.api.decision_schemas import DecisionList, DecisionOut
+from app.api.query import decision_filters
+from app.db import get_session
+from app.models import Decision, Organisation, Payment
+from app.problems import PROBLEM_JSON, Problem, ProblemError
+from app.search.filters import ORGANISATIONS, DecisionFilters, meili_filter
+from ingest.parse.model import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
+
+# Highlight markers Meilisearch puts around matches: private-use characters that never occur in
+# decisions, so the snippet can be HTML-escaped whole and the markers then turned into <mark>.
+_PRE, _POST = "\ue000", "\ue001"
+SORTS = {
+    "relevance": [],
+    "decided_on": ["decided_days:asc", "reference:asc"],
+    "-decided_on": ["decided_days:desc", "reference:desc"],
+    "remedy_total": ["remedy_total_pence:asc", "reference:asc"],
+    "-remedy_total": ["remedy_total_pence:desc", "reference:desc"],
+}
+FACETS = {
+    "council": "council_slug",
+    "category": "category_slug",
+    "subcategory": "subcategory_slug",
+    "outcome": "outcome",
+    "year": "year",
+    "remedy_type": "remedy_types",
+}
+LIST_FIELDS = [
+    "reference", "council_name", "council_slug", "body_type", "category", "subcategory",
+    "category_slug", "subcategory_slug", "outcome", "outcome_text", "decided_on", "summary",
+    "remedy_total_pence", "remedy_types", "source", "source_url",
+]  # fmt: skip
+OUTCOME_LABELS = {
+    "upheld": "Upheld",
+    "not_upheld": "Not upheld",
+    "closed_after_initial_enquiries": "Closed after initial enquiries",
+    "other": "Other",
+}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": text}
+    for status, text in (
+        (400, "Unknown query parameter"),
+        (404, "No such decision"),
+        (422, "Invalid parameter value"),
+        (503, "Search unavailable"),
+    )
+}
+
+
+def reference_path(reference: str) -> str:
+    return "/v1/decisions/" + reference.replace(" ", "-")
+
+
+def _mark(snippet: str) -> str:
+    return html.escape(snippet).replace(_PRE, "<mark>").replace(_POST, "</mark>")
+
+
+def _item(hit: dict[str, Any], with_highlights: bool) -> dict[str, Any]:
+    item = {key: hit.get(key) for key in LIST_FIELDS if not key.startswith("council_")}
+    item.pop("remedy_total_pence")
+    item["url"] = reference_path(hit["reference"])
+    item["council"] = {"name": hit["council_name"], "slug": hit["council_slug"]}
+    item["remedy_total"] = pence_to_pounds(hit.get("remedy_total_pence"))
+    item["remedy_types"] = hit.get("remedy_types") or []
+    if with_highlights:
+        formatted = hit.get("_formatted", {})
+        item["highlights"] = {
+            "summary": _mark(formatted.get("summary") or ""),
+            "body": _mark(formatted.get("body") or ""),
+        }
+    return item
+
+
+def _url(request: Request, **changes: Any) -> str:
+    """This request's URL, with parameters replaced (None removes) or added to (a tuple)."""
+    params = [(k, v) for k, v in request.query_params.multi_items()]
+    for key, value in changes.items():
+        if isinstance(value, tuple):
+            if (key, value[0]) not in params:
+                params.append((key, value[0]))
+            continue
+        params = [(k, v) for k, v in params if k != key]
+        if value is not None:
+            params.append((key, str(value)))
+    query = urlencode(params)
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def _facet_url(request: Request, facet: str, value: str) -> str:
+    if facet == "year":
+        return _url(request, decided_from=f"{value}-01-01", decided_to=f"{value}-12-31", page=None)
+    param = "remedy_type" if facet == "remedy_type" else facet
+    return _url(request, **{param: (value,)}, page=None)
+
+
+def _labels(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    """Human labels for facet values: names from PostgreSQL for councils and categories."""
+    labels: dict[str, dict[str, str]] = {name: {} for name in facets}
+    if facets.get("council"):
+        rows = session.execute(
+            select(ORGANISATIONS.c.slug, ORGANISATIONS.c.name).where(
+                ORGANISATIONS.c.slug.in_(list(facets["council"]))
+            )
+        )
+        labels["council"] = dict(rows.all())
+    for facet, slug_col, name_col in (
+        ("category", Decision.category_slug, Decision.category),
+        ("subcategory", Decision.subcategory_slug, Decision.subcategory),
+    ):
+        if facets.get(facet):
+            rows = session.execute(
+                select(col(slug_col), func.min(col(name_col)))
+                .where(col(slug_col).in_(list(facets[facet])))
+                .group_by(col(slug_col))
+            )
+            labels[facet] = dict(rows.all())
+    labels["outcome"] = OUTCOME_LABELS
+    return labels
+
+
+def _unknown_councils(session: Session, slugs: list[str]) -> list[str]:
+    """A warning for each council slug that names no body, with the closest names."""
+    if not slugs:
+        return []
+    known = dict(session.execute(select(ORGANISATIONS.c.slug, ORGANISATIONS.c.name)).all())
+    warnings = []
+    for slug in slugs:
+        if slug in known:
+            continue
+        close = difflib.get_close_matches(slug, list(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(known[c] for c in close)}?" if close else ""
+        warnings.append(f"No council matches {slug!r}{hint}")
+    return warnings
+
+
+@router.get(
+    "/decisions",
+    operation_id="search_decisions",
+    summary="Search and filter decisions",
+    response_model=DecisionList,
+    responses=PROBLEMS,
+)
+async def search_decisions(
+    request: Request,
+    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    session: Annotated[Session, Depends(get_session)],
+    q: Annotated[
+        str | None,
+        Query(
+            description='Full text. "exact phrase" and -excluded words work; typos are forgiven.',
+            examples=['"education, health and care plan" -transport'],
+            max_length=500,
+        ),
+    ] = None,
+    sort: Annotated[
+        Literal["relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total"] | None,
+        Query(
+            description="Order: relevance (default with q; newest first among equals), "
+            "decided_on, -decided_on (default without q), remedy_total, -remedy_total",
+            examples=["-decided_on"],
+        ),
+    ] = None,
+    page: Annotated[int, Query(ge=1, le=100_000, description="Page, from 1", examples=[1])] = 1,
+    per_page: Annotated[
+        int, Query(ge=1, le=100, description="Results per page (1–100)", examples=[20])
+    ] = 20,
+    facets: Annotated[
+        str | None,
+        Query(
+            description="Comma list of council, category, subcategory, outcome, year, "
+            "remedy_type: counts for every value",
+            examples=["council,outcome"],
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    wanted = [f.strip() for f in (facets or "").split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FACETS]
+    if unknown:
+        raise ProblemError(
+            422,
+            f"facets: unknown facet {', '.join(map(repr, unknown))}; use {', '.join(FACETS)}",
+            type="/problems/invalid-parameters",
+            title="Invalid parameters",
+        )
+    text = (q or "").strip()
+    body: dict[str, Any] = {
+        "q": text,
+        "filter": meili_filter(filters),
+        "page": page,
+        "hitsPerPage": per_page,
+        "attributesToRetrieve": LIST_FIELDS,
+        "facets": [FACETS[f] for f in wanted],
+    }
+    order = sort or ("relevance" if text else "-decided_on")
+    if SORTS[order]:
+        body["sort"] = SORTS[order]
+    if text:
+        body.update(
+            attributesToHighlight=["summary", "body"],
+            attributesToCrop=["body"],
+            cropLength=40,
+            highlightPreTag=_PRE,
+            highlightPostTag=_POST,
+        )
+    index = request.app.state.index_name
+    found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+    distribution: dict[str, dict[str, int]] = {
+        facet: found.get("facetDistribution", {}).get(FACETS[facet], {}) for facet in wanted
+    }
+    warnings, labels = await run_in_threadpool(
+        lambda: (_unknown_councils(session, filters.council), _labels(session, distribution))
+    )
+    total = found["totalHits"]
+    pages = math.ceil(total / per_page) if total else 0
+    facet_out = {
+        facet: [
+            {
+                "value": str(value),
+                "label": labels.get(facet, {}).get(str(value))
+                or str(value).replace("_", " ").capitalize(),
+                "count": count,
+                "url": _facet_url(request, facet, str(value)),
+            }
+            for value, count in sorted(distribution[facet].items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        for facet in wanted
+    }
+    return {
+        "data": [_item(hit, bool(text)) for hit in found["hits"]],
+        "meta": {
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "pages": pages,
+            "warnings": warnings,
+        },
+        "facets": facet_out,
+        "links": {
+            "self": _url(request),
+            "next": _url(request, page=page + 1) if page < pages else None,
+            "prev": _url(request, page=page - 1) if 1 < page <= pages + 1 else None,
+        },
+    }
+
+
+_REFERENCE = re.compile(r"^\s*(\d{2})[\s-]?(\d{3})[\s-]?(\d{3})\s*$")
+
+
+def normalise_reference(text: str) -> str | None:
+    """ "17 015 692", "17-015-692" and "17015692" are one reference; anything else is none."""
+    match = _REFERENCE.match(text)
+    return " ".join(match.groups()) if match else None
+
+
+@router.get(
+    "/decisions/{reference}",
+    operation_id="get_decision",
+    summary="One decision, in full",
+    response_model=DecisionOut,
+    responses=PROBLEMS,
+)
+def get_decision(
+    reference: Annotated[
+        str,
+        Path(
+            description="The reference: 17 015 692, 17-015-692 or 17015692",
+            examples=["17-015-692"],
+        ),
+    ],
+    session: Annotated[Session, Depends(get_session)],
+) -> dict[str, Any]:
+    published = normalise_reference(reference)
+    row = None
+    if published is not None:
+        row = session.execute(
+            select(Decision, Organisation)
+            .join(Organisation, col(Decision.organisation_id) == col(Organisation.id))
+            .where(col(Decision.reference) == published)
+        ).first()
+    if row is None:
+        detail = (
+            f"No decision with reference {published!r}"
+            if published
+            else f"{reference!r} is not a reference: LGSCO references are 8 digits, 17 015 692"
+        )
+        raise ProblemError(404, detail, type="/problems/not-found", title="Not Found")
+    decision, organisation = row
+    payments = session.scalars(
+        select(Payment)
+        .where(col(Payment.decision_id) == decision.id)
+        .order_by(col(Payment.position))
+    ).all()
+    return {"data": record_dict(decision, organisation, payments)}
+
+
+def record_dict(decision: Decision, organisation: Organisation, payments: Any) -> dict[str, Any]:
+    """The full SPEC §3 record of a stored decision."""
+    return {
+        "reference": decision.reference,
+        "url": reference_path(decision.reference),
+        "council": {"name": organisation.name, "slug": organisation.slug},
+        "body_type": organisation.body_type,
+        "category": decision.category,
+        "subcategory": decision.subcategory,
+        "category_slug": decision.category_slug,
+        "subcategory_slug": decision.subcategory_slug,
+        "outcome": decision.outcome,
+        "outcome_text": decision.outcome_text,
+        "outcome_inferred": decision.outcome_inferred,
+        "decided_on": decision.decided_on,
+        "summary": decision.summary,
+        "body": decision.body,
+        "sections": decision.sections,
+        "payments": [
+            {
+                "amount": pence_to_pounds(p.amount_pence),
+                "recipient": p.recipient,
+                "count": p.count,
+                "kind": p.kind,
+                "already_made": p.already_made,
+                "reason": p.reason,
+            }
+            for p in payments
+        ],
+        "remedy_total": pence_to_pounds(decision.remedy_total_pence),
+        "waived_total": pence_to_pounds(decision.waived_total_pence),
+        "remedy_types": decision.remedy_types,
+        "complainants": decision.complainants,
+        "deadlines": decision.deadlines,
+        "source_url": decision.source_url,
+        "source": decision.source,
+        "warnings": decision.warnings,
+        "ingested_at": decision.ingested_at,
+        "updated_at": decision.updated_at,
+    }

@@ -1,0 +1,169 @@
+"""Response shapes of /v1/decisions: every field described, with an example, for /docs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class CouncilRef(BaseModel):
+    name: str = Field(description="Name as published", examples=["Cumbria County Council"])
+    slug: str = Field(description="URL slug", examples=["cumbria-county-council"])
+
+
+class Highlights(BaseModel):
+    summary: str = Field(
+        description="The summary with matched words in <mark>…</mark>; everything else is "
+        "HTML-escaped, so it can be inserted as HTML",
+        examples=["Mr Q complains about the Council&#x27;s <mark>apology</mark>."],
+    )
+    body: str = Field(
+        description="A cropped snippet of the full text around the matches, marked and escaped "
+        "like `summary`",
+        examples=["…will provide Mr Q with a sincere <mark>apology</mark> and pay…"],
+    )
+
+
+class DecisionSummary(BaseModel):
+    """What a result list needs: key fields and the summary, not the full text."""
+
+    reference: str = Field(description="As published", examples=["17 015 692"])
+    url: str = Field(description="This decision in the API", examples=["/v1/decisions/17-015-692"])
+    council: CouncilRef = Field(description="The body complained about")
+    body_type: str = Field(description="council, care_provider or other", examples=["council"])
+    category: str | None = Field(
+        description="LGSCO category", examples=["Children's care services"]
+    )
+    subcategory: str | None = Field(description="LGSCO sub-category", examples=["Child protection"])
+    category_slug: str | None = Field(
+        description="Category slug", examples=["children-s-care-services"]
+    )
+    subcategory_slug: str | None = Field(
+        description="Sub-category slug", examples=["child-protection"]
+    )
+    outcome: str | None = Field(
+        description="upheld, not_upheld, closed_after_initial_enquiries or other",
+        examples=["upheld"],
+    )
+    outcome_text: str | None = Field(description="Outcome as published", examples=["Upheld"])
+    decided_on: date | None = Field(description="Decision date", examples=["2019-05-07"])
+    summary: str = Field(description="The decision's summary", examples=["Mr Q complains…"])
+    remedy_total: float | None = Field(
+        description="Pounds the decision asks the body to pay or refund; null without a remedy "
+        "section",
+        examples=[1100.0],
+    )
+    remedy_types: list[str] = Field(
+        description="Kinds of remedy", examples=[["apology", "financial_payment"]]
+    )
+    source: str = Field(
+        description="lgsco, file or synthetic (fictional demo data)", examples=["lgsco"]
+    )
+    source_url: str | None = Field(
+        description="The decision's page on the LGSCO website",
+        examples=[
+            "https://www.lgo.org.uk/decisions/children-s-care-services/child-protection/17-015-692"
+        ],
+    )
+    highlights: Highlights | None = Field(
+        None, description="Present when the query has `q`: where the words matched"
+    )
+
+
+class FacetValue(BaseModel):
+    value: str = Field(description="The value to filter by", examples=["kent-county-council"])
+    label: str = Field(description="How to show it", examples=["Kent County Council"])
+    count: int = Field(description="Matching decisions with this value", examples=[42])
+    url: str = Field(
+        description="This query with the value applied",
+        examples=["/v1/decisions?q=ehcp&council=kent-county-council"],
+    )
+
+
+class ListMeta(BaseModel):
+    total: int = Field(description="Exact number of matching decisions", examples=[1234])
+    page: int = Field(description="This page, from 1", examples=[1])
+    per_page: int = Field(description="Results per page", examples=[20])
+    pages: int = Field(description="Number of pages", examples=[62])
+    warnings: list[str] = Field(
+        description="What the query could not do as asked, e.g. an unknown council",
+        examples=[["No council matches 'kentt'; did you mean kent-county-council?"]],
+    )
+
+
+class Links(BaseModel):
+    self: str = Field(description="This page", examples=["/v1/decisions?q=ehcp&page=2"])
+    next: str | None = Field(
+        description="The next page, if any", examples=["/v1/decisions?q=ehcp&page=3"]
+    )
+    prev: str | None = Field(
+        description="The previous page, if any", examples=["/v1/decisions?q=ehcp&page=1"]
+    )
+
+
+class DecisionList(BaseModel):
+    data: list[DecisionSummary] = Field(description="This page of matching decisions")
+    meta: ListMeta = Field(description="Counts and paging")
+    facets: dict[str, list[FacetValue]] = Field(
+        description="For each facet asked for in `facets`, every value with its count",
+        examples=[
+            {
+                "outcome": [
+                    {
+                        "value": "upheld",
+                        "label": "Upheld",
+                        "count": 3,
+                        "url": "/v1/decisions?outcome=upheld",
+                    }
+                ]
+            }
+        ],
+    )
+    links: Links = Field(description="Links to this, the next and the previous page")
+
+
+class PaymentOut(BaseModel):
+    amount: float = Field(description="One payment, in pounds", examples=[200.0])
+    recipient: str | None = Field(description="Who is paid, as written", examples=["D and G"])
+    count: int = Field(description="How many people get `amount` each", examples=[2])
+    kind: str = Field(description="payment, refund or waiver", examples=["payment"])
+    already_made: bool = Field(
+        description="Paid before the decision (not in remedy_total)", examples=[False]
+    )
+    reason: str | None = Field(
+        description="What the money is for", examples=["to recognise the distress caused"]
+    )
+
+
+class DecisionRecord(DecisionSummary):
+    """The full record (SPEC §3)."""
+
+    outcome_inferred: bool = Field(
+        description="True when the outcome was read from prose, not a Decision line",
+        examples=[False],
+    )
+    body: str = Field(description="Full decision text, page furniture removed", examples=["…"])
+    sections: dict[str, str] = Field(
+        description="complaint, role_and_powers, how_considered, findings, analysis, "
+        "agreed_action, final_decision: whichever exist",
+        examples=[{"final_decision": "I have completed my investigation…"}],
+    )
+    payments: list[PaymentOut] = Field(description="Every sum of money in the remedy section")
+    waived_total: float | None = Field(
+        description="Pounds of debts or charges waived", examples=[0.0]
+    )
+    complainants: list[str] = Field(description="Pseudonyms as written", examples=[["Mr Q"]])
+    deadlines: list[str] = Field(
+        description="Deadlines of the remedy",
+        examples=[["within four weeks of the final decision"]],
+    )
+    warnings: list[str] = Field(
+        description="What the parser could not read or had to guess", examples=[[]]
+    )
+    ingested_at: datetime = Field(description="First stored", examples=["2026-11-23T19:00:00Z"])
+    updated_at: datetime = Field(description="Last changed", examples=["2026-11-23T19:00:00Z"])
+
+
+class DecisionOut(BaseModel):
+    data: DecisionRecord = Field(description="The decision")

@@ -1,0 +1,164 @@
+"""The query parameters shared by /v1/decisions, its export, feed and /v1/stats.
+
+`decision_filters` is a FastAPI dependency: it declares (and documents) every filter parameter
+once and turns the raw strings into `DecisionFilters` (slugs, pence, dates). Bad values are a
+422 problem naming the parameter; unknown parameters are rejected app-wide (strictness.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from fastapi import Query
+
+from app.problems import ProblemError
+from app.search.filters import DecisionFilters, parse_day, slug_of
+
+OutcomeParam = Literal["upheld", "not_upheld", "closed_after_initial_enquiries", "other"]
+RemedyTypeParam = Literal[
+    "apology",
+    "financial_payment",
+    "service_improvement",
+    "procedure_review",
+    "staff_training",
+    "reassessment",
+    "record_correction",
+    "reconsider_decision",
+    "refund",
+    "other",
+]
+SourceParam = Literal["lgsco", "file", "synthetic"]
+MAX_VALUES = 50  # repeated values of one parameter
+
+
+def _invalid(param: str, detail: str) -> ProblemError:
+    return ProblemError(
+        422,
+        f"{param}: {detail}",
+        type="/problems/invalid-parameters",
+        title="Invalid parameters",
+        errors=[{"location": f"query.{param}", "message": detail}],
+    )
+
+
+def _pence(param: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        pounds = Decimal(value.replace(",", "").removeprefix("£"))
+    except InvalidOperation:
+        raise _invalid(
+            param, f"{value!r} is not an amount in pounds (e.g. 1000 or 250.50)"
+        ) from None
+    if not pounds.is_finite() or pounds < 0 or pounds > 10**9:
+        raise _invalid(param, f"{value!r} is not an amount between 0 and 1,000,000,000 pounds")
+    return int((pounds * 100).to_integral_value())
+
+
+def _day(param: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError:
+        raise _invalid(
+            param, f"{value!r} is not a date: use YYYY-MM-DD or a time ago such as -30d, -12m, -2y"
+        ) from None
+
+
+def _slugs(param: str, values: list[str]) -> list[str]:
+    if len(values) > MAX_VALUES:
+        raise _invalid(param, f"at most {MAX_VALUES} values")
+    slugs = []
+    for value in values:
+        if len(value) > 200:
+            raise _invalid(param, "a value is longer than 200 characters")
+        slug = slug_of(value)
+        if not slug:
+            raise _invalid(param, f"{value!r} names nothing")
+        slugs.append(slug)
+    return list(dict.fromkeys(slugs))
+
+
+def decision_filters(
+    council: Annotated[
+        list[str],
+        Query(
+            description="Council or other body, by slug or name (any case). Repeat for OR.",
+            examples=["kent-county-council"],
+        ),
+    ] = [],  # noqa: B006  (FastAPI copies defaults per request)
+    category: Annotated[
+        list[str],
+        Query(
+            description="LGSCO category, by slug or name. Repeat for OR.",
+            examples=["children-s-care-services"],
+        ),
+    ] = [],  # noqa: B006
+    subcategory: Annotated[
+        list[str],
+        Query(
+            description="LGSCO sub-category, by slug or name. Repeat for OR.",
+            examples=["child-protection"],
+        ),
+    ] = [],  # noqa: B006
+    outcome: Annotated[
+        list[OutcomeParam],
+        Query(description="Normalised outcome. Repeat for OR.", examples=["upheld"]),
+    ] = [],  # noqa: B006
+    remedy_type: Annotated[
+        list[RemedyTypeParam],
+        Query(
+            description="Decisions whose remedy includes this type. Repeat for OR.",
+            examples=["financial_payment"],
+        ),
+    ] = [],  # noqa: B006
+    source: Annotated[
+        list[SourceParam],
+        Query(
+            description="Where the record came from; `synthetic` is fictional demo data.",
+            examples=["lgsco"],
+        ),
+    ] = [],  # noqa: B006
+    remedy_min: Annotated[
+        str | None,
+        Query(
+            description="Smallest remedy total in pounds, inclusive. Decisions with no remedy "
+            "section never match a remedy bound.",
+            examples=["1000"],
+        ),
+    ] = None,
+    remedy_max: Annotated[
+        str | None,
+        Query(description="Largest remedy total in pounds, inclusive.", examples=["5000"]),
+    ] = None,
+    decided_from: Annotated[
+        str | None,
+        Query(
+            description="Decided on or after: an ISO date or a time ago (-30d, -4w, -12m, -2y).",
+            examples=["2022-01-01"],
+        ),
+    ] = None,
+    decided_to: Annotated[
+        str | None,
+        Query(description="Decided on or before: an ISO date or a time ago.", examples=["-30d"]),
+    ] = None,
+) -> DecisionFilters:
+    for name, values in (("outcome", outcome), ("remedy_type", remedy_type), ("source", source)):
+        if len(values) > MAX_VALUES:
+            raise _invalid(name, f"at most {MAX_VALUES} values")
+    filters = DecisionFilters(
+        council=_slugs("council", council),
+        category=_slugs("category", category),
+        subcategory=_slugs("subcategory", subcategory),
+        outcome=list(dict.fromkeys(outcome)),
+        remedy_type=list(dict.fromkeys(remedy_type)),
+        source=list(dict.fromkeys(source)),
+        remedy_min=_pence("remedy_min", remedy_min),
+        remedy_max=_pence("remedy_max", remedy_max),
+        decided_from=_day("decided_from", decided_from),
+        decided_to=_day("decided_to", decided_to),
+    )
+    return filters
