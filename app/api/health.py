@@ -19,17 +19,26 @@ CheckState = Literal["ok", "down"]
 
 
 class Health(BaseModel):
-    status: Literal["ok"] = Field(description="Always ok when the process answers")
+    """The process is up and serving requests."""
+
+    status: Literal["ok"] = Field(description="Always ok when the process answers", examples=["ok"])
 
 
 class Readiness(BaseModel):
-    status: Literal["ok"] = Field(description="ok when every dependency answers")
+    """Every dependency answered; a 503 problem names the ones that did not."""
+
+    status: Literal["ok"] = Field(description="ok when every dependency answers", examples=["ok"])
     checks: dict[str, CheckState] = Field(
         description="State of each dependency", examples=[{"postgres": "ok", "meilisearch": "ok"}]
     )
 
 
-@router.get("/healthz", operation_id="health", summary="Process alive")
+@router.get(
+    "/healthz",
+    operation_id="health",
+    summary="Process alive",
+    description="Answers as long as the process runs; checks nothing else. Never cached.",
+)
 async def healthz() -> Health:
     return Health(status="ok")
 
@@ -47,11 +56,13 @@ def _postgres_ok(request: Request) -> bool:
     "/readyz",
     operation_id="readiness",
     summary="PostgreSQL and Meilisearch reachable",
+    description="200 when both answer; otherwise a 503 problem whose `checks` names what is "
+    "down, with `Retry-After`. Never cached.",
     response_model=Readiness,
     responses={
         503: {
-            "model": Problem,
-            "content": {PROBLEM_JSON: {}},
+            "model": Problem,  # registers the Problem schema in components
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
             "description": "A dependency is down",
         }
     },
