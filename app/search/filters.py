@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import ColumnElement, Text, cast
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import SQLModel
 
 from app.search.index import days_since_epoch
@@ -122,7 +122,7 @@ def sql_conditions(filters: DecisionFilters) -> list[ColumnElement[bool]]:
             conditions.append(column.in_(value))
         elif spec.kind == "any_of_array":
             assert isinstance(value, list)
-            conditions.append(column.op("&&")(array(value)))
+            conditions.append(cast(column, ARRAY(Text)).overlap(value))
         elif spec.kind == "at_least":
             conditions.append(column >= value)
         else:
