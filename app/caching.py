@@ -20,6 +20,8 @@ Rules:
   kept by a cache and never revalidated into a 304.
 - `/healthz` and `/readyz`: `Cache-Control: no-store`, decided by path, so a cache never answers
   a probe for a process that may be down.
+- A HEAD answered without its body (a non-zero Content-Length, no body) gets no ETag: the hash
+  of nothing would never match the GET's tag.
 - Anything else (redirects, 204, 304 from the endpoint, streamed bodies) passes through.
 """
 
@@ -105,8 +107,11 @@ class CachingMiddleware:
             await self.app(scope, receive, send)
             return
         never_cache = _path(scope) in UNCACHED_PATHS
-        if_none_match = Headers(scope=scope).get("if-none-match")
-        await self.app(scope, receive, _CachingSend(send, never_cache, if_none_match))
+        # Several If-None-Match lines mean the same as one comma-joined line (RFC 9110 §5.3).
+        lines = Headers(scope=scope).getlist("if-none-match")
+        if_none_match = ", ".join(lines) if lines else None
+        head = scope["method"] == "HEAD"
+        await self.app(scope, receive, _CachingSend(send, never_cache, if_none_match, head))
 
 
 class _CachingSend:
@@ -116,10 +121,13 @@ class _CachingSend:
     from then on (or at once, for responses that are not candidates) messages go straight out.
     """
 
-    def __init__(self, send: Send, never_cache: bool, if_none_match: str | None) -> None:
+    def __init__(
+        self, send: Send, never_cache: bool, if_none_match: str | None, head: bool
+    ) -> None:
         self._send = send
         self._never_cache = never_cache
         self._if_none_match = if_none_match
+        self._head = head
         self._start: Message | None = None
         self._passing = False
 
@@ -153,9 +161,20 @@ class _CachingSend:
         if body.get("more_body", False):
             await self._flush(body)  # streamed: unchanged, and nothing more is held back
             return
-        self._passing = True
         headers = MutableHeaders(scope=start)
-        etag = headers.get("etag") or make_etag(body.get("body", b""))
+        content = body.get("body", b"")
+        if (
+            self._head
+            and not content
+            and headers.get("content-length", "0") != "0"
+            and "etag" not in headers
+        ):
+            # A HEAD answered without its body (as FileResponse does): hashing nothing would
+            # give a tag that the GET of the same resource never has, so give none.
+            await self._flush(body)
+            return
+        self._passing = True
+        etag = headers.get("etag") or make_etag(content)
         headers["ETag"] = etag
         if "cache-control" not in headers:
             headers["Cache-Control"] = DEFAULT_CACHE_CONTROL

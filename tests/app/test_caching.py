@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.caching import CachingMiddleware, if_none_match_matches, make_etag
 
@@ -203,6 +203,13 @@ async def test_304_keeps_validators_and_vary_and_drops_content_headers(
     assert "content-length" not in response.headers
 
 
+async def test_several_if_none_match_lines_are_one_list(tiny: httpx.AsyncClient) -> None:
+    etag = (await tiny.get("/json")).headers["etag"]
+    headers = [("If-None-Match", '"stale"'), ("If-None-Match", etag)]
+    response = await tiny.get("/json", headers=headers)
+    assert response.status_code == 304
+
+
 async def test_streaming_response_passes_through_untouched(tiny: httpx.AsyncClient) -> None:
     response = await tiny.get("/csv", headers={"If-None-Match": "*"})
     assert response.status_code == 200
@@ -292,3 +299,29 @@ def test_if_none_match_uses_weak_comparison(header: str, matches: bool) -> None:
 def test_comma_inside_a_tag_is_part_of_the_tag() -> None:
     assert if_none_match_matches('"a,b"', '"a,b"')
     assert not if_none_match_matches('"a,b"', '"a"')
+
+
+async def _run(app: ASGIApp, method: str, headers: list[tuple[bytes, bytes]]) -> list[Message]:
+    """Call the middleware around `app` directly and return what reached the server."""
+    sent: list[Message] = []
+
+    async def server_send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope: Scope = {"type": "http", "method": method, "path": "/file", "headers": headers}
+    await CachingMiddleware(app)(scope, receive, server_send)
+    return sent
+
+
+async def test_head_without_its_body_gets_no_made_up_etag() -> None:
+    async def headers_only(scope: Scope, receive: Receive, send: Send) -> None:
+        start = [(b"content-length", b"1234"), (b"content-type", b"text/csv")]
+        await send({"type": "http.response.start", "status": 200, "headers": start})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    sent = await _run(headers_only, "HEAD", [(b"if-none-match", b"*")])
+    assert sent[0]["status"] == 200
+    assert dict(sent[0]["headers"]) == {b"content-length": b"1234", b"content-type": b"text/csv"}
