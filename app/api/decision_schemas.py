@@ -25,8 +25,8 @@ class Highlights(BaseModel):
     )
 
 
-class DecisionSummary(BaseModel):
-    """What a result list needs: key fields and the summary, not the full text."""
+class DecisionFields(BaseModel):
+    """The key fields every view of a decision carries."""
 
     reference: str = Field(description="As published", examples=["17 015 692"])
     url: str = Field(description="This decision in the API", examples=["/v1/decisions/17-015-692"])
@@ -66,8 +66,13 @@ class DecisionSummary(BaseModel):
             "https://www.lgo.org.uk/decisions/children-s-care-services/child-protection/17-015-692"
         ],
     )
+
+
+class DecisionSummary(DecisionFields):
+    """What a result list needs: key fields and the summary, not the full text."""
+
     highlights: Highlights | None = Field(
-        None, description="Present when the query has `q`: where the words matched"
+        None, description="With `q`: where the words matched; null without `q`"
     )
 
 
@@ -136,7 +141,7 @@ class PaymentOut(BaseModel):
     )
 
 
-class DecisionRecord(DecisionSummary):
+class DecisionRecord(DecisionFields):
     """The full record (SPEC §3)."""
 
     outcome_inferred: bool = Field(
