@@ -22,7 +22,7 @@ from app.problems import PROBLEM_JSON, Problem
 router = APIRouter(prefix="/v1", tags=["categories"])
 
 
-class Subcategory(BaseModel):
+class SubcategoryNode(BaseModel):
     name: str = Field(description="LGSCO sub-category", examples=["Homelessness"])
     slug: str = Field(
         description="Sub-category slug; the `subcategory` filter of /v1/decisions takes it",
@@ -31,7 +31,7 @@ class Subcategory(BaseModel):
     count: int = Field(description="Decisions in this sub-category", examples=[310])
 
 
-class Category(BaseModel):
+class CategoryNode(BaseModel):
     name: str = Field(description="LGSCO category", examples=["Housing"])
     slug: str = Field(
         description="Category slug; the `category` filter of /v1/decisions takes it",
@@ -40,7 +40,7 @@ class Category(BaseModel):
     count: int = Field(
         description="Decisions in this category, with or without a sub-category", examples=[842]
     )
-    subcategories: list[Subcategory] = Field(
+    subcategories: list[SubcategoryNode] = Field(
         description="Its sub-categories, most decisions first (ties by name)"
     )
 
@@ -52,7 +52,7 @@ class CategoryMeta(BaseModel):
 
 
 class CategoryTree(BaseModel):
-    data: list[Category] = Field(description="Categories, most decisions first (ties by name)")
+    data: list[CategoryNode] = Field(description="Categories, most decisions first (ties by name)")
     meta: CategoryMeta = Field(description="Counts")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.search.client import MeiliClient
@@ -324,3 +325,20 @@ async def test_openapi_documents_every_parameter_and_field(client: httpx.AsyncCl
     missing = _every_field_documented(schema, "CouncilList", set())
     missing += _every_field_documented(schema, "CouncilOut", set())
     assert missing == []
+
+
+async def test_q_without_meilisearch_is_503_and_listing_still_works(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    working = app.state.meili
+    async with MeiliClient("http://127.0.0.1:9", None, timeout=1.0) as down:
+        app.state.meili = down
+        try:
+            response = await client.get("/v1/councils", params={"q": "wexmoor"})
+            listing = await client.get("/v1/councils")
+        finally:
+            app.state.meili = working
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "5"
+    assert listing.status_code == 200
