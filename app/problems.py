@@ -33,6 +33,23 @@ class Problem(BaseModel):
     instance: str | None = Field(None, description="The request path that met the problem")
 
 
+def problem_responses(**descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring problem+json errors: `problem_responses(s404="No such…")`.
+
+    The schema is placed under application/problem+json (where FastAPI's `model` alone would put
+    it under application/json), so generated clients know what an error body holds.
+    """
+    schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    return {
+        int(key.removeprefix("s")): {
+            "model": Problem,
+            "content": {PROBLEM_JSON: schema},
+            "description": text,
+        }
+        for key, text in descriptions.items()
+    }
+
+
 class ProblemError(Exception):
     """Raise anywhere to answer with a problem; extra keyword arguments become members."""
 

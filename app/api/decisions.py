@@ -18,7 +18,7 @@ from app.api.decision_schemas import DecisionList, DecisionOut
 from app.api.query import decision_filters
 from app.db import get_session
 from app.models import Decision, Organisation, Payment
-from app.problems import PROBLEM_JSON, Problem, ProblemError
+from app.problems import ProblemError, problem_responses
 from app.search.filters import ORGANISATIONS, DecisionFilters, meili_filter
 from ingest.parse.model import pence_to_pounds
 
@@ -53,15 +53,12 @@ OUTCOME_LABELS = {
     "closed_after_initial_enquiries": "Closed after initial enquiries",
     "other": "Other",
 }
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": text}
-    for status, text in (
-        (400, "Unknown query parameter"),
-        (404, "No such decision"),
-        (422, "Invalid parameter value"),
-        (503, "Search unavailable"),
-    )
-}
+PROBLEMS = problem_responses(
+    s400="Unknown query parameter",
+    s404="No such decision",
+    s422="Invalid parameter value",
+    s503="Search unavailable",
+)
 
 
 def reference_path(reference: str) -> str:
@@ -150,6 +147,41 @@ def _unknown_councils(session: Session, slugs: list[str]) -> list[str]:
     return warnings
 
 
+def meili_search_body(
+    text: str,
+    filters: DecisionFilters,
+    sort: str | None,
+    page: int,
+    per_page: int,
+    wanted: list[str],
+) -> dict[str, Any]:
+    """The Meilisearch search request for one /v1/decisions query (validated values).
+
+    A function of its own so the benchmark can send the very same request straight to
+    Meilisearch and compare (SPEC §6).
+    """
+    body: dict[str, Any] = {
+        "q": text,
+        "filter": meili_filter(filters),
+        "page": page,
+        "hitsPerPage": per_page,
+        "attributesToRetrieve": LIST_FIELDS,
+        "facets": [FACETS[f] for f in wanted],
+    }
+    order = sort or ("relevance" if text else "-decided_on")
+    if SORTS[order]:
+        body["sort"] = SORTS[order]
+    if text:
+        body.update(
+            attributesToHighlight=["summary", "body"],
+            attributesToCrop=["body"],
+            cropLength=40,
+            highlightPreTag=_PRE,
+            highlightPostTag=_POST,
+        )
+    return body
+
+
 @router.get(
     "/decisions",
     operation_id="search_decisions",
@@ -200,25 +232,7 @@ async def search_decisions(
             title="Invalid parameters",
         )
     text = (q or "").strip()
-    body: dict[str, Any] = {
-        "q": text,
-        "filter": meili_filter(filters),
-        "page": page,
-        "hitsPerPage": per_page,
-        "attributesToRetrieve": LIST_FIELDS,
-        "facets": [FACETS[f] for f in wanted],
-    }
-    order = sort or ("relevance" if text else "-decided_on")
-    if SORTS[order]:
-        body["sort"] = SORTS[order]
-    if text:
-        body.update(
-            attributesToHighlight=["summary", "body"],
-            attributesToCrop=["body"],
-            cropLength=40,
-            highlightPreTag=_PRE,
-            highlightPostTag=_POST,
-        )
+    body = meili_search_body(text, filters, sort, page, per_page, wanted)
     index = request.app.state.index_name
     found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
     distribution: dict[str, dict[str, int]] = {

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.problems import PROBLEM_JSON, Problem, problem_response
+from app.problems import problem_response, problem_responses
 
 router = APIRouter(tags=["health"])
 
@@ -59,13 +59,7 @@ def _postgres_ok(request: Request) -> bool:
     description="200 when both answer; otherwise a 503 problem whose `checks` names what is "
     "down, with `Retry-After`. Never cached.",
     response_model=Readiness,
-    responses={
-        503: {
-            "model": Problem,  # registers the Problem schema in components
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-            "description": "A dependency is down",
-        }
-    },
+    responses=problem_responses(s503="A dependency is down"),
 )
 async def readyz(request: Request) -> Readiness | JSONResponse:
     checks: dict[str, CheckState] = {
