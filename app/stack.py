@@ -330,6 +330,12 @@ def _read_record(path: Path) -> _Record | None:
     return record if psutil.pid_exists(record.owner_pid) else None
 
 
+def owner_of(data_dir: Path) -> int | None:
+    """The pid of the live process whose local stack works on `data_dir`, if any."""
+    record = _read_record(data_dir.resolve() / "stack.json")
+    return record.owner_pid if record else None
+
+
 @contextlib.contextmanager
 def local_services(
     settings: Settings, *, data_dir: Path | None = None, fast: bool = False

@@ -12,10 +12,12 @@ test may commit freely. Each test gets its own Meilisearch index name, deleted a
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -31,7 +33,7 @@ from app.db import make_engine, sqlalchemy_url
 from app.main import create_app
 from app.search.client import MeiliClient
 from app.search.index import delete_index
-from app.stack import Services, local_services
+from app.stack import Services, local_services, owner_of
 
 
 def _admin_url(database_url: str, database: str = "postgres") -> str:
@@ -50,8 +52,22 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def services(settings: Settings) -> Iterator[Services]:
-    with local_services(settings, data_dir=PROJECT_ROOT / ".data" / "test", fast=True) as found:
+def stack_data_dir() -> Iterator[Path]:
+    """`.data/test`, kept between runs (no initdb each time), unless another test session is
+    using it right now: then a private folder, removed afterwards. A session never borrows
+    another's services, which stop when that session ends."""
+    shared = PROJECT_ROOT / ".data" / "test"
+    if owner_of(shared) in (None, os.getpid()):
+        yield shared
+        return
+    private = PROJECT_ROOT / ".data" / f"test-{os.getpid()}"
+    yield private
+    shutil.rmtree(private, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def services(settings: Settings, stack_data_dir: Path) -> Iterator[Services]:
+    with local_services(settings, data_dir=stack_data_dir, fast=True) as found:
         yield found
 
 

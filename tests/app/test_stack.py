@@ -37,8 +37,10 @@ def _ours(data_dir: Path) -> list[psutil.Process]:
     return found
 
 
-def test_a_second_command_reuses_the_running_stack(settings: Settings, services: Services) -> None:
-    with local_services(settings, data_dir=PROJECT_ROOT / ".data" / "test") as again:
+def test_a_second_command_reuses_the_running_stack(
+    settings: Settings, services: Services, stack_data_dir: Path
+) -> None:
+    with local_services(settings, data_dir=stack_data_dir) as again:
         assert again.database_url == services.database_url
         assert again.meili_url == services.meili_url
         assert again.started_here == []
