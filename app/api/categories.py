@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from app.db import get_session
 from app.models import Decision
-from app.problems import PROBLEM_JSON, Problem
+from app.problems import problem_responses
 
 router = APIRouter(prefix="/v1", tags=["categories"])
 
@@ -65,9 +65,7 @@ def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     operation_id="list_categories",
     summary="The category tree with decision counts",
     response_model=CategoryTree,
-    responses={
-        400: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Unknown parameter"}
-    },
+    responses=problem_responses(s400="Unknown query parameter"),
 )
 def list_categories(session: Annotated[Session, Depends(get_session)]) -> dict[str, Any]:
     groups = session.execute(

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from app.db import get_session
 from app.models import Decision, Organisation, Payment
-from app.problems import PROBLEM_JSON, Problem, ProblemError
+from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliError
 
 router = APIRouter(prefix="/v1", tags=["councils"])
@@ -29,15 +29,12 @@ SortParam = Literal["name", "-decisions", "-remedy_total", "-upheld_rate"]
 BodyTypeParam = Literal["council", "care_provider", "other"]
 TOP = 5  # entries in each ranked section of a council's profile
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": text}
-    for status, text in (
-        (400, "Unknown query parameter"),
-        (404, "No council with this slug"),
-        (422, "Invalid parameter value"),
-        (503, "Search unavailable (only `q` needs it)"),
-    )
-}
+PROBLEMS = problem_responses(
+    s400="Unknown query parameter",
+    s404="No council with this slug",
+    s422="Invalid parameter value",
+    s503="Search unavailable (only `q` needs it)",
+)
 
 
 # --- response shapes ---------------------------------------------------------------------------

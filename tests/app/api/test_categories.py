@@ -1,5 +1,5 @@
 """/v1/categories on real PostgreSQL: the tree and its counts for the hand-written decisions of
-test_councils (10 decisions, 2 of them without a category)."""
+tests/app/api/bodies.py (10 decisions, 2 of them without a category)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import Engine
 
 from app.search.client import MeiliClient
-from tests.app.api.test_councils import load_decisions
+from tests.app.api.bodies import load_decisions
 
 
 async def test_tree_with_exact_counts(

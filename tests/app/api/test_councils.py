@@ -15,7 +15,6 @@ Wexmoor's remedy: 250 + 1,000.50 refund + 2 × 150 (decision 1; its £300 alread
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import httpx
@@ -24,79 +23,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.search.client import MeiliClient
-from app.search.index import ensure_index
-from ingest.documents import DocumentResult, RawDocument
-from ingest.load import Loader
-from ingest.parse.record import parse_text
-
-WEXMOOR = "Wexmoor District Council"
-HARTSBY = "Hartsby Borough Council"
-SUNNY = "Sunny Days Care Ltd"
-ASHCOMBE = "Ashcombe City Council"
-
-# (body, reference, category, Decision line, date, agreed action); None leaves the line out.
-DECISIONS: list[tuple[str, str, str | None, str | None, str, str]] = [
-    (WEXMOOR, "23 000 001", "Housing > Homelessness", "Upheld: maladministration and injustice",
-     "12 March 2024",
-     "The Council will pay Ms B £250 for distress and refund £1,000.50 of fees. The Council has "
-     "already paid Ms B £300. It will pay Mr and Mrs C £150 each. It will waive the £400 charge."),
-    (WEXMOOR, "23 000 002", "Housing > Homelessness", "Not upheld: no maladministration",
-     "2 February 2023", "None."),
-    (WEXMOOR, "23 000 003", "Education > Special educational needs", "Upheld", "5 June 2024",
-     "The Council will pay Ms B £500."),
-    (WEXMOOR, "23 000 004", None, "Closed after initial enquiries: out of jurisdiction",
-     "1 January 2022", "None."),
-    (WEXMOOR, "23 000 005", "Housing > Allocations", None, "1 August 2023", "None."),
-    (WEXMOOR, "23 000 006", "Education > School admissions", "Upheld", "30 September 2024",
-     "The Council will pay Ms B £2,000 for distress and pay Ms B £100 for time and trouble."),
-    (HARTSBY, "23 100 001", "Adult care services > Charging", "Upheld", "3 March 2023",
-     "The Council will pay Mr D £5,000."),
-    (HARTSBY, "23 100 002", "Housing > Homelessness", "Not upheld", "9 May 2023", "None."),
-    (SUNNY, "23 200 001", "Adult care services > Residential care", "Upheld", "7 July 2024",
-     "The care provider will pay Mrs E £100."),
-    (ASHCOMBE, "23 300 001", None, None, "4 April 2024", "None."),
-]  # fmt: skip
-
-
-def decision_text(
-    body: str, reference: str, category: str | None, outcome: str | None, day: str, action: str
-) -> str:
-    """A decision in the LGSCO plain-text layout (header lines, numbered sections)."""
-    lines = [f"{body} ({reference})", ""]
-    if category:
-        lines += [f"Category : {category}", ""]
-    if outcome:
-        lines += [f"Decision : {outcome}", ""]
-    lines += [
-        f"Decision date : {day}",
-        "",
-        f"Summary: Ms B complained about {body} ({reference}).",
-        "",
-        "The complaint",
-        "1. Ms B complained the body took too long to act.",
-        "",
-        "Agreed action",
-        f"2. {action}",
-        "",
-        "Final decision",
-        "3. I have completed my investigation.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _raw(text: str, reference: str) -> RawDocument:
-    location, digest = f"mem:{reference}", hashlib.sha256(text.encode()).hexdigest()
-    return RawDocument(location, digest, lambda: DocumentResult(location, digest, parse_text(text)))
-
-
-async def load_decisions(engine: Engine, meili: MeiliClient, index_name: str) -> None:
-    """Load DECISIONS into the test's database and index (both empty before)."""
-    await ensure_index(meili, index_name)
-    summary = await Loader(engine, meili, index_name).load(
-        [_raw(decision_text(*row), row[1]) for row in DECISIONS]
-    )
-    assert (summary.created, summary.failed) == (len(DECISIONS), 0)
+from tests.app.api.bodies import ASHCOMBE, HARTSBY, SUNNY, WEXMOOR, load_decisions
 
 
 @pytest.fixture
@@ -281,51 +208,6 @@ async def test_empty_database_lists_nothing(client: httpx.AsyncClient) -> None:
     assert (await _get(client, "/v1/councils"))["meta"]["total"] == 0
     assert (await _get(client, "/v1/councils", q="wexmoor"))["data"] == []
     assert (await _get(client, "/v1/councils", q=" "))["meta"]["total"] == 0
-
-
-def _every_field_documented(schema: dict[str, Any], name: str, seen: set[str]) -> list[str]:
-    """Names of properties (recursively) without a description or example."""
-    if name in seen:
-        return []
-    seen.add(name)
-    missing = []
-    for field, prop in schema["components"]["schemas"][name].get("properties", {}).items():
-        if "description" not in prop:
-            missing.append(f"{name}.{field}: description")
-        if "$ref" not in str(prop) and "examples" not in prop:
-            missing.append(f"{name}.{field}: examples")
-        for ref in _refs(prop):
-            missing += _every_field_documented(schema, ref, seen)
-    return missing
-
-
-def _refs(prop: Any) -> list[str]:
-    if isinstance(prop, dict):
-        found = [prop["$ref"].rsplit("/", 1)[1]] if "$ref" in prop else []
-        return found + [r for value in prop.values() for r in _refs(value)]
-    if isinstance(prop, list):
-        return [r for value in prop for r in _refs(value)]
-    return []
-
-
-async def test_openapi_documents_every_parameter_and_field(client: httpx.AsyncClient) -> None:
-    schema = (await client.get("/openapi.json")).json()
-    for path, operation_id, model in [
-        ("/v1/councils", "list_councils", "CouncilList"),
-        ("/v1/councils/{slug}", "get_council", "CouncilOut"),
-    ]:
-        operation = schema["paths"][path]["get"]
-        assert operation["operationId"] == operation_id
-        for param in operation["parameters"]:
-            assert param.get("description"), param["name"]
-            assert param.get("examples") or param["schema"].get("examples"), param["name"]
-        ok = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-        assert ok.endswith("/" + model)
-        for status in ("404", "422"):
-            assert "application/problem+json" in operation["responses"][status]["content"]
-    missing = _every_field_documented(schema, "CouncilList", set())
-    missing += _every_field_documented(schema, "CouncilOut", set())
-    assert missing == []
 
 
 async def test_q_without_meilisearch_is_503_and_listing_still_works(
