@@ -15,6 +15,7 @@ from app.api.strictness import reject_unknown_parameters
 from app.caching import CachingMiddleware
 from app.config import Settings
 from app.db import make_engine
+from app.head import HeadAsGet
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import ensure_index
 from app.stack import Services
@@ -68,6 +69,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
             expose_headers=["ETag", "Link"],
         )
     app.add_middleware(CachingMiddleware)
+    app.add_middleware(HeadAsGet)  # outermost: caching sees a GET and tags it as such
     app.include_router(health.router)
     app.include_router(decisions.router)
     app.include_router(councils.router)

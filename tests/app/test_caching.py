@@ -325,3 +325,14 @@ async def test_head_without_its_body_gets_no_made_up_etag() -> None:
     sent = await _run(headers_only, "HEAD", [(b"if-none-match", b"*")])
     assert sent[0]["status"] == 200
     assert dict(sent[0]["headers"]) == {b"content-length": b"1234", b"content-type": b"text/csv"}
+
+
+async def test_head_on_an_api_route_has_the_get_headers_and_no_body(
+    client: httpx.AsyncClient,
+) -> None:
+    get = await client.get("/v1/categories")
+    head = await client.head("/v1/categories")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.content))
