@@ -1,17 +1,43 @@
-"""`python -m bench [--count N]`: run every benchmark on the local stack and print the figures."""
+"""`python -m bench`: run the benchmarks on the local stack under `.data/bench`, print the figures.
+
+Ingest (issue 4) first, then search (issue 5). `--only search` skips the ingest benchmark, whose
+raw-indexing half alone takes minutes; the search corpus is loaded once and reused.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from bench import ingest_bench
+from bench import ingest_bench, search_bench
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench")
-    parser.add_argument("--count", type=int, default=10_000, help="synthetic decisions")
+    parser.add_argument(
+        "--count", type=int, default=100_000, help="synthetic decisions searched (default 100,000)"
+    )
+    parser.add_argument(
+        "--ingest-count",
+        type=int,
+        default=10_000,
+        help="synthetic decisions parsed and ingested by the ingest benchmark (default 10,000)",
+    )
+    parser.add_argument("--only", choices=["search", "ingest"], help="run one benchmark")
+    parser.add_argument("--skip-ingest", action="store_true", help="same as --only search")
+    parser.add_argument(
+        "--duration", type=float, default=10.0, help="seconds of each 16-client run (default 10)"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=500, help="timed requests of each 1-client run"
+    )
     args = parser.parse_args()
-    ingest_bench.run(args.count)
+    only = "search" if args.skip_ingest else args.only
+    if only in (None, "ingest"):
+        ingest_bench.run(args.ingest_count)
+    if only in (None, "search"):
+        search_bench.run(
+            search_bench.Options(count=args.count, duration=args.duration, requests=args.requests)
+        )
 
 
 if __name__ == "__main__":
