@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
-from app.api import categories, councils, decisions, health
+from app.api import categories, councils, decisions, export, feed, health, stats
 from app.api.strictness import reject_unknown_parameters
 from app.caching import CachingMiddleware
 from app.config import Settings
@@ -71,7 +71,11 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     app.add_middleware(CachingMiddleware)
     app.add_middleware(HeadAsGet)  # outermost: caching sees a GET and tags it as such
     app.include_router(health.router)
+    # /v1/decisions/export and /feed.atom before /v1/decisions/{reference}, which would take them.
+    app.include_router(export.router)
+    app.include_router(feed.router)
     app.include_router(decisions.router)
+    app.include_router(stats.router)
     app.include_router(councils.router)
     app.include_router(categories.router)
     return app
