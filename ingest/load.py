@@ -145,20 +145,37 @@ class Loader:
         batch_size: int = BATCH_SIZE,
         on_progress: Callable[[Summary], None] | None = None,
     ) -> Summary:
+        summary = await self.begin(command)
+        for batch in _batches(documents, batch_size):
+            await self.add(batch, summary)
+            if on_progress:
+                on_progress(summary)
+        return await self.finish(summary)
+
+    async def begin(self, command: str) -> Summary:
+        """Open a run (recorded in ingest_run) and index what an interrupted run left behind.
+
+        `load` is begin, add per batch, finish; the crawler calls them itself because its
+        documents arrive one slow page at a time and each small batch must land as it comes.
+        """
         summary = Summary()
         with Session(self.engine) as session:
             run = IngestRun(command=command)
             session.add(run)
             session.commit()
             summary.run_id = run.id
-        await self.index_pending()  # what an interrupted run left behind
-        for batch in _batches(documents, batch_size):
-            for group in _runs_without_repeats(self._parse_new(batch, summary)):
-                changed = self._store(group, summary)
-                if changed:
-                    await self._index(changed, summary)
-            if on_progress:
-                on_progress(summary)
+        await self.index_pending()
+        return summary
+
+    async def add(self, batch: list[RawDocument], summary: Summary) -> None:
+        """Store one batch (one transaction per group) and send it to Meilisearch."""
+        for group in _runs_without_repeats(self._parse_new(batch, summary)):
+            changed = self._store(group, summary)
+            if changed:
+                await self._index(changed, summary)
+
+    async def finish(self, summary: Summary) -> Summary:
+        """Wait for every Meilisearch task, then record the run's counts."""
         await self._drain(summary)
         with Session(self.engine) as session:
             session.execute(
