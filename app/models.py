@@ -176,3 +176,36 @@ class IngestRun(SQLModel, table=True):
     failures: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
     )
+
+
+class CrawlWindow(SQLModel, table=True):
+    """A date window of the LGSCO listing: done once every listed page in it was handled."""
+
+    __tablename__ = "crawl_window"
+
+    first_day: date = Field(primary_key=True)
+    last_day: date = Field(primary_key=True)
+    results: int | None = Field(default=None, description="The listing's stated result count")
+    completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class CrawlPage(SQLModel, table=True):
+    """One decision page the crawler met: what the server said and what became of it.
+
+    The validators (ETag, Last-Modified) make the next visit a conditional request; `status`
+    200 with no `error` means the page is stored and a resumed crawl need not fetch it again.
+    """
+
+    __tablename__ = "crawl_page"
+
+    url: str = Field(sa_column=Column(Text, primary_key=True))
+    status: int = Field(nullable=False)
+    reference: str | None = Field(default=None, sa_column=Column(Text))
+    etag: str | None = Field(default=None, sa_column=Column(Text))
+    last_modified: str | None = Field(default=None, sa_column=Column(Text))
+    content_hash: str | None = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    fetched_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )

@@ -11,7 +11,15 @@ import app.models  # noqa: F401  (registers the tables)
 from app import migrate
 from app.db import sqlalchemy_url
 
-TABLES = {"alembic_version", "organisation", "decision", "payment", "ingest_run"}
+TABLES = {
+    "alembic_version",
+    "organisation",
+    "decision",
+    "payment",
+    "ingest_run",
+    "crawl_window",
+    "crawl_page",
+}
 
 
 def _tables(url: str) -> set[str]:
