@@ -62,6 +62,19 @@ class Settings(BaseSettings):
         2000, description="Synthetic decisions loaded on first start of `make run` (0: none)"
     )
     log_level: str = Field("info", description="Log level of the service")
+    crawl_base_url: str = Field(
+        "https://www.lgo.org.uk", description="The LGSCO website `ombudsman crawl` reads"
+    )
+    crawl_delay_s: float = Field(
+        1.0, description="Seconds between the starts of two crawler requests (politeness)"
+    )
+    crawl_concurrency: int = Field(1, description="Crawler requests in flight at once")
+    crawl_timeout_s: float = Field(30.0, description="Timeout of one crawler request")
+    crawl_retries: int = Field(5, description="Attempts per request on 429, 5xx or network errors")
+    crawl_contact_url: str = Field(
+        "https://github.com/ombudsearch/ombudsearch",
+        description="Contact URL sent in the crawler's User-Agent, so the site can reach us",
+    )
 
 
 @lru_cache

@@ -200,7 +200,6 @@ class CrawlPage(SQLModel, table=True):
 
     url: str = Field(sa_column=Column(Text, primary_key=True))
     status: int = Field(nullable=False)
-    reference: str | None = Field(default=None, sa_column=Column(Text))
     etag: str | None = Field(default=None, sa_column=Column(Text))
     last_modified: str | None = Field(default=None, sa_column=Column(Text))
     content_hash: str | None = Field(default=None, sa_column=Column(Text))

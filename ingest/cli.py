@@ -7,12 +7,14 @@ DATABASE_URL / MEILI_URL), apply migrations, and leave the services as they foun
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -216,6 +218,107 @@ def ingest(
     _print_summary(summary, report)
     if summary.failed:
         raise typer.Exit(1)
+
+
+# -- crawl -------------------------------------------------------------------------------------
+
+
+def _day_option(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=name) from None
+
+
+@cli.command()
+def crawl(
+    from_day: str | None = typer.Option(
+        None, "--from", help="First decision date to list (default: nightly, see README)"
+    ),
+    to_day: str | None = typer.Option(None, "--to", help="Last decision date (default: today)"),
+    base_url: str | None = typer.Option(None, help="The website (default: CRAWL_BASE_URL)"),
+    max_pages: int | None = typer.Option(None, min=1, help="Stop after fetching N pages"),
+    concurrency: int | None = typer.Option(None, min=1, max=8, help="Requests in flight"),
+    delay: float | None = typer.Option(None, min=0, help="Seconds between request starts"),
+) -> None:
+    """Fetch decisions from the LGSCO website and ingest them; resumable and incremental."""
+    from app.search.index import ensure_index
+    from ingest.crawl.client import PoliteClient
+    from ingest.crawl.run import CrawlBlocked, Crawler, CrawlSummary, default_range
+    from ingest.load import Loader
+
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    first, last = _day_option(from_day, "--from"), _day_option(to_day, "--to")
+    user_agent = f"Ombudsearch/0.1 (+{settings.crawl_contact_url})"
+
+    async def go(engine: Any, services: Any) -> CrawlSummary:
+        start, end = default_range(engine, date.today())
+        start, end = first or start, last or end
+        log.info("crawling decisions dated %s to %s", start, end)
+        async with (
+            _meili(services) as meili,
+            PoliteClient(
+                base_url or settings.crawl_base_url,
+                user_agent=user_agent,
+                delay_s=settings.crawl_delay_s if delay is None else delay,
+                concurrency=concurrency or settings.crawl_concurrency,
+                timeout_s=settings.crawl_timeout_s,
+                retries=settings.crawl_retries,
+            ) as client,
+        ):
+            await ensure_index(meili, settings.meili_index)
+            loader = Loader(engine, meili, settings.meili_index)
+            crawler = Crawler(engine, loader, client, max_pages=max_pages, on_progress=progress)
+            return await crawler.run(start, end)
+
+    bar = _pages_bar() if err.is_terminal else None
+    task = bar.add_task("crawling", total=None) if bar else None
+
+    def progress(summary: CrawlSummary) -> None:
+        if bar is not None and task is not None:
+            bar.update(task, completed=summary.pages_fetched)
+        elif summary.pages_fetched % 100 == 0:
+            log.info("%d decision pages fetched", summary.pages_fetched)
+
+    try:
+        with bar or contextlib.nullcontext(), _database(settings) as (engine, services):
+            summary = asyncio.run(go(engine, services))
+    except CrawlBlocked as exc:
+        err.print(f"[red]crawl stopped: {exc}[/red]")
+        raise typer.Exit(1) from None
+    table = Table(title="crawl summary")
+    load = summary.load
+    figures = {
+        "windows": summary.windows,
+        "pages fetched": summary.pages_fetched,
+        "new": load.created,
+        "updated": load.updated,
+        "unchanged": load.unchanged + summary.not_modified,
+        "already stored": summary.already_stored,
+        "gone (404/410)": summary.gone,
+        "failed": summary.failed,
+        "seconds": round(summary.seconds, 1),
+    }
+    for name in figures:
+        table.add_column(name, justify="right")
+    table.add_row(*(str(v) for v in figures.values()))
+    err.print(table)
+    for url, reason in summary.failures:
+        err.print(f"[red]failed[/red] {url}: {reason}")
+    if summary.stopped_early:
+        err.print(f"stopped after {max_pages} pages; run again to continue")
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _pages_bar() -> Any:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.completed} decision pages fetched"))
+    return Progress(*columns, TimeElapsedColumn(), console=err)
 
 
 # -- reindex and check -------------------------------------------------------------------------

@@ -23,7 +23,6 @@ def upgrade() -> None:
         "crawl_page",
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
-        sa.Column("reference", sa.Text(), nullable=True),
         sa.Column("etag", sa.Text(), nullable=True),
         sa.Column("last_modified", sa.Text(), nullable=True),
         sa.Column("content_hash", sa.Text(), nullable=True),
