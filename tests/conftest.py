@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -158,3 +160,32 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+def cli_env(
+    test_services: Services, index_name: str, meili: MeiliClient, tmp_path: Path
+) -> dict[str, str]:
+    """Environment for a subprocess on this test's database and index (`meili` deletes it)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_services.database_url,
+        "MEILI_URL": test_services.meili_url,
+        "MEILI_MASTER_KEY": test_services.meili_key or "",
+        "MEILI_INDEX": index_name,
+        "DATA_DIR": str(tmp_path / "data"),
+        "LOG_LEVEL": "warning",
+        "COLUMNS": "200",
+    }
+    return env
+
+
+def ombudsman(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -14,38 +14,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from app.search.client import MeiliClient
-from app.stack import Services
+from tests.conftest import ombudsman
 from tests.corpus import corpus_path
-
-
-@pytest.fixture
-def cli_env(
-    test_services: Services, index_name: str, meili: MeiliClient, tmp_path: Path
-) -> dict[str, str]:
-    """Environment for a subprocess on this test's database and index (`meili` deletes it)."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_services.database_url,
-        "MEILI_URL": test_services.meili_url,
-        "MEILI_MASTER_KEY": test_services.meili_key or "",
-        "MEILI_INDEX": index_name,
-        "DATA_DIR": str(tmp_path / "data"),
-        "LOG_LEVEL": "warning",
-        "COLUMNS": "200",
-    }
-    return env
-
-
-def ombudsman(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_parse_prints_the_record_without_a_database(tmp_path: Path) -> None:
