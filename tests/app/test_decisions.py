@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import html
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from app.config import Settings
-from app.stack import Services
-from tests.app.search_corpus import SYNTHETIC, LoadedCorpus, loaded_corpus
-from tests.conftest import scratch_database
+from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 
 TOTAL = SYNTHETIC + 3
-
-
-@pytest.fixture(scope="module")
-async def corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name):
-            yield loaded
 
 
 async def get(corpus: LoadedCorpus, params: Any = None, path: str = "/v1/decisions") -> Any:

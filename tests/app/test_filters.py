@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
@@ -14,7 +12,6 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.api.query import decision_filters
-from app.config import Settings
 from app.search.filters import (
     DECISIONS,
     ORGANISATIONS,
@@ -24,9 +21,7 @@ from app.search.filters import (
     quote,
     sql_conditions,
 )
-from app.stack import Services
-from tests.app.search_corpus import SYNTHETIC, LoadedCorpus, loaded_corpus
-from tests.conftest import scratch_database
+from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 
 HOSTILE = [
     '"',
@@ -92,16 +87,6 @@ def test_relative_and_iso_days(text: str, expected: date) -> None:
 
 def test_relative_months_clamp_to_month_end() -> None:
     assert parse_day("-1m", today=date(2026, 3, 31)) == date(2026, 2, 28)
-
-
-@pytest.fixture(scope="module")
-async def corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name):
-            yield loaded
 
 
 @pytest.mark.parametrize("value", HOSTILE)

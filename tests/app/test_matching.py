@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.config import Settings
 from app.search.filters import DECISIONS, DecisionFilters
 from app.search.matching import matching_references, reference_in
-from app.stack import Services
-from tests.app.search_corpus import SYNTHETIC, LoadedCorpus, loaded_corpus
-from tests.conftest import scratch_database
-
-
-@pytest.fixture(scope="module")
-async def corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name):
-            yield loaded
+from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 
 
 async def test_every_match_and_only_matches(corpus: LoadedCorpus) -> None:
