@@ -650,6 +650,7 @@ def run(options: Options) -> None:
         f"{options.requests} timed sequential requests (raw sockets, TCP_NODELAY, keep-alive); "
         f"{CONNECTIONS} clients = {generator} for {options.duration:g} s"
     )
+    print(f"load average before: {_load_average()}")
     with local_services(get_settings(), data_dir=DATA_DIR) as services:
         ensure_corpus(services, options.count)
         meili_port = int(urllib.parse.urlsplit(services.meili_url).port or 80)
@@ -661,3 +662,9 @@ def run(options: Options) -> None:
                 print(f"  measured {search.name}")
             print_table(lines)
             bench_reference(services, port, options)
+    print(f"load average after: {_load_average()} (1, 5, 15 min)")
+
+
+def _load_average() -> str:
+    """Other processes on the machine skew every figure: printed so a record can say so."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
