@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
 from app.api import categories, councils, decisions, export, feed, health, stats
+from app.api.labels import LabelCache
 from app.api.strictness import reject_unknown_parameters
 from app.caching import CachingMiddleware
 from app.config import Settings
@@ -42,6 +43,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
             services.meili_url, services.meili_key, timeout=settings.meili_timeout_s
         )
         app.state.index_name = settings.meili_index
+        app.state.labels = LabelCache(app.state.engine)
         try:
             await ensure_index(app.state.meili, settings.meili_index)
         except MeiliError as exc:  # serve anyway: /readyz says what is down

@@ -11,15 +11,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.api.decision_schemas import DecisionList, DecisionOut
+from app.api.labels import LabelCache
 from app.api.query import decision_filters
 from app.db import get_session
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
-from app.search.filters import ORGANISATIONS, DecisionFilters, meili_filter
+from app.search.filters import DecisionFilters, meili_filter
 from ingest.parse.model import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
@@ -86,57 +87,38 @@ def _item(hit: dict[str, Any], with_highlights: bool) -> dict[str, Any]:
 
 
 def _url(request: Request, **changes: Any) -> str:
-    """This request's URL, with parameters replaced (None removes) or added to (a tuple)."""
-    params = [(k, v) for k, v in request.query_params.multi_items()]
-    for key, value in changes.items():
-        if isinstance(value, tuple):
-            if (key, value[0]) not in params:
-                params.append((key, value[0]))
-            continue
-        params = [(k, v) for k, v in params if k != key]
-        if value is not None:
-            params.append((key, str(value)))
+    """This request's URL with parameters replaced (None removes them)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    params += [(k, str(v)) for k, v in changes.items() if v is not None]
     query = urlencode(params)
     return request.url.path + (f"?{query}" if query else "")
 
 
-def _facet_url(request: Request, facet: str, value: str) -> str:
-    if facet == "year":
-        return _url(request, decided_from=f"{value}-01-01", decided_to=f"{value}-12-31", page=None)
-    param = "remedy_type" if facet == "remedy_type" else facet
-    return _url(request, **{param: (value,)}, page=None)
+class FacetLinks:
+    """The URL applying each facet value to this query, from prefixes encoded once.
+
+    Hundreds of facet values each re-encoding the whole query cost a fifth of a faceted
+    request's time (measured); appending one encoded pair to a prepared prefix does not.
+    """
+
+    def __init__(self, request: Request) -> None:
+        items = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        self._have = set(items)
+        self._prefix = request.url.path + "?" + urlencode(items)
+        undated = [(k, v) for k, v in items if k not in ("decided_from", "decided_to")]
+        self._undated = request.url.path + "?" + urlencode(undated)
+
+    def url(self, facet: str, value: str) -> str:
+        if facet == "year":
+            dates = urlencode({"decided_from": f"{value}-01-01", "decided_to": f"{value}-12-31"})
+            return f"{self._undated}&{dates}".replace("?&", "?")
+        if (facet, value) in self._have:
+            return self._prefix
+        return f"{self._prefix}&{urlencode({facet: value})}".replace("?&", "?")
 
 
-def _labels(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
-    """Human labels for facet values: names from PostgreSQL for councils and categories."""
-    labels: dict[str, dict[str, str]] = {name: {} for name in facets}
-    if facets.get("council"):
-        rows = session.execute(
-            select(ORGANISATIONS.c.slug, ORGANISATIONS.c.name).where(
-                ORGANISATIONS.c.slug.in_(list(facets["council"]))
-            )
-        )
-        labels["council"] = dict(rows.all())
-    for facet, slug_col, name_col in (
-        ("category", Decision.category_slug, Decision.category),
-        ("subcategory", Decision.subcategory_slug, Decision.subcategory),
-    ):
-        if facets.get(facet):
-            rows = session.execute(
-                select(col(slug_col), func.min(col(name_col)))
-                .where(col(slug_col).in_(list(facets[facet])))
-                .group_by(col(slug_col))
-            )
-            labels[facet] = dict(rows.all())
-    labels["outcome"] = OUTCOME_LABELS
-    return labels
-
-
-def _unknown_councils(session: Session, slugs: list[str]) -> list[str]:
+def _unknown_councils(known: dict[str, str], slugs: list[str]) -> list[str]:
     """A warning for each council slug that names no body, with the closest names."""
-    if not slugs:
-        return []
-    known = dict(session.execute(select(ORGANISATIONS.c.slug, ORGANISATIONS.c.name)).all())
     warnings = []
     for slug in slugs:
         if slug in known:
@@ -192,7 +174,6 @@ def meili_search_body(
 async def search_decisions(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    session: Annotated[Session, Depends(get_session)],
     q: Annotated[
         str | None,
         Query(
@@ -238,19 +219,29 @@ async def search_decisions(
     distribution: dict[str, dict[str, int]] = {
         facet: found.get("facetDistribution", {}).get(FACETS[facet], {}) for facet in wanted
     }
-    warnings, labels = await run_in_threadpool(
-        lambda: (_unknown_councils(session, filters.council), _labels(session, distribution))
-    )
+    cache: LabelCache = request.app.state.labels
+    wanted_labels: dict[str, list[str]] = {
+        facet: list(distribution[facet])
+        for facet in ("council", "category", "subcategory")
+        if facet in distribution
+    }
+    if filters.council:
+        wanted_labels["council"] = [*wanted_labels.get("council", []), *filters.council]
+    labels = await run_in_threadpool(cache.refresh) if cache.stale(wanted_labels) else cache.labels
+    warnings = _unknown_councils(labels.council, filters.council)
+    names = {"council": labels.council, "category": labels.category,
+             "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS}  # fmt: skip
+    links = FacetLinks(request)
     total = found["totalHits"]
     pages = math.ceil(total / per_page) if total else 0
     facet_out = {
         facet: [
             {
                 "value": str(value),
-                "label": labels.get(facet, {}).get(str(value))
+                "label": names.get(facet, {}).get(str(value))
                 or str(value).replace("_", " ").capitalize(),
                 "count": count,
-                "url": _facet_url(request, facet, str(value)),
+                "url": links.url(facet, str(value)),
             }
             for value, count in sorted(distribution[facet].items(), key=lambda kv: (-kv[1], kv[0]))
         ]
