@@ -55,6 +55,8 @@ lock: $(BIN)/python
 		-o requirements-prod.lock pyproject.toml
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } \
+		|| echo "wrk not installed: 16-client runs use the asyncio raw-socket client"
 	$(BIN)/python -m bench
 
 clean:
