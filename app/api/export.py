@@ -1,7 +1,361 @@
-"""(being written)."""
+"""/v1/decisions/export: every decision matching a query, as CSV or NDJSON, streamed.
+
+A reporter wants the whole result set in a spreadsheet, not page 1 of 20. There is no cap and no
+page size, so the body is never built in memory: rows come from PostgreSQL through a
+server-side cursor (`stream_results`, 1,000 rows per fetch) inside a sync generator that
+Starlette iterates in its threadpool, and go out in chunks of about 64 KiB. Memory stays flat
+whether 10 or 100,000 decisions match.
+
+The filters are those of /v1/decisions (`decision_filters`, turned into SQL by
+`sql_conditions`); with `q` the rows are restricted to the references Meilisearch matches, so
+the row count equals `meta.total` of the same search. The columns are documented in
+docs/export.md, in the order of `COLUMNS`.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlmodel import SQLModel
+
+from app.api.decisions import reference_path
+from app.api.query import decision_filters
+from app.problems import ProblemError, problem_responses
+from app.search.client import MeiliError
+from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters, sql_conditions
+from app.search.matching import matching_references, reference_in
+from ingest.parse.model import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["export"])
+
+PAYMENTS = SQLModel.metadata.tables["payment"]
+COLUMNS = (
+    "reference", "url", "council", "council_slug", "body_type", "category", "subcategory",
+    "outcome", "outcome_text", "decided_on", "remedy_total", "waived_total", "payments_count",
+    "payments", "remedy_types", "complainants", "deadlines", "summary", "source", "source_url",
+)  # fmt: skip
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+YIELD_PER = 1_000  # rows per fetch from the server-side cursor
+CHUNK_CHARS = 64 * 1024  # characters buffered before a chunk is sent
+# A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SORTS: dict[str, list[ColumnElement[Any]]] = {
+    "-decided_on": [DECISIONS.c.decided_on.desc().nulls_last(), DECISIONS.c.reference.desc()],
+    "decided_on": [DECISIONS.c.decided_on.asc().nulls_last(), DECISIONS.c.reference.asc()],
+    "-remedy_total": [
+        DECISIONS.c.remedy_total_pence.desc().nulls_last(),
+        DECISIONS.c.reference.desc(),
+    ],
+    "remedy_total": [
+        DECISIONS.c.remedy_total_pence.asc().nulls_last(),
+        DECISIONS.c.reference.asc(),
+    ],
+}
+PROBLEMS = problem_responses(
+    s400="Unknown query parameter",
+    s422="Invalid parameter value, or a format that is not offered (xlsx)",
+    s503="Search unavailable (only with q)",
+)
+CSV_EXAMPLE = (
+    "\ufeffreference,url,council,council_slug,body_type,category,subcategory,outcome,"
+    "outcome_text,decided_on,remedy_total,waived_total,payments_count,payments,remedy_types,"
+    "complainants,deadlines,summary,source,source_url\r\n"
+    "17 015 692,https://api.example/v1/decisions/17-015-692,Kent County Council,"
+    "kent-county-council,council,Education,Special educational needs,upheld,"
+    'Upheld: maladministration and injustice,2019-05-07,1100.00,,2,"£300.00 to Mr Q; '
+    '£400.00 × 2 to D and G",apology;financial_payment,Mr Q,within one month of the final '
+    'decision,"Mr Q complains about the Council\'s delay, which ""harmed"" his son.",lgsco,'
+    "https://www.lgo.org.uk/decisions/education/special-educational-needs/17-015-692\r\n"
+)
+
+
+# --- the query ---------------------------------------------------------------------------------
+
+
+async def matching_conditions(
+    request: Request, filters: DecisionFilters, q: str | None
+) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters and, with `q`, the references Meilisearch matches.
+
+    Without `q` Meilisearch is not asked at all: PostgreSQL alone answers.
+    """
+    conditions = sql_conditions(filters)
+    text = (q or "").strip()
+    if text:
+        state = request.app.state
+        try:
+            references = await matching_references(state.meili, state.index_name, text, filters)
+        except MeiliError as exc:
+            raise ProblemError(
+                503, "Search is unavailable; try again shortly, or leave out q.",
+                type="/problems/search-unavailable", title="Search unavailable",
+                headers={"Retry-After": "5"},
+            ) from exc  # fmt: skip
+        conditions.append(reference_in(references))
+    return conditions
+
+
+def _payments_json() -> Any:
+    """A decision's payments as one JSON array of [pence, count, recipient, kind, already_made]:
+    a correlated subquery, so one streamed row carries everything (no query per decision)."""
+    item = func.json_build_array(
+        PAYMENTS.c.amount_pence, PAYMENTS.c.count, PAYMENTS.c.recipient, PAYMENTS.c.kind,
+        PAYMENTS.c.already_made,
+    )  # fmt: skip
+    aggregated = func.json_agg(aggregate_order_by(item, PAYMENTS.c.position))
+    return (
+        select(func.coalesce(aggregated, literal_column("'[]'::json")))
+        .where(PAYMENTS.c.decision_id == DECISIONS.c.id)
+        .scalar_subquery()
+    )
+
+
+def export_query(conditions: list[ColumnElement[bool]], sort: str) -> Select[Any]:
+    """The rows of an export over decision JOIN organisation, in the order `sort` names."""
+    d, o = DECISIONS.c, ORGANISATIONS.c
+    columns = [
+        d.reference, o.name.label("council"), o.slug.label("council_slug"), o.body_type,
+        d.category, d.subcategory, d.outcome, d.outcome_text, d.decided_on,
+        d.remedy_total_pence, d.waived_total_pence, _payments_json().label("payments"),
+        d.remedy_types, d.complainants, d.deadlines, d.summary, d.source, d.source_url,
+    ]  # fmt: skip
+    return (
+        select(*columns)
+        .select_from(DECISIONS.join(ORGANISATIONS, d.organisation_id == o.id))
+        .where(*conditions)
+        .order_by(*SORTS[sort])
+    )
+
+
+# --- one row -------------------------------------------------------------------------------------
+
+
+def _pounds(pence: int) -> str:
+    return f"£{Decimal(pence) / 100:,.2f}"
+
+
+def payments_summary(payments: list[list[Any]]) -> str:
+    """ "£300.00 to Mr Q; £200.00 × 2 to D and G": every sum in the order the decision states
+    them, with its kind when it is not a plain payment and whether it was already made."""
+    parts = []
+    for pence, count, recipient, kind, already_made in payments:
+        text = _pounds(pence) + (f" × {count}" if count > 1 else "")
+        text += "" if kind == "payment" else f" ({kind})"
+        if recipient:
+            text += f" {'for' if kind == 'waiver' else 'to'} {recipient}"
+        text += " (already made)" if already_made else ""
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def export_record(row: Any, base_url: str) -> dict[str, Any]:
+    """One decision as the export's columns, with the JSON API's values (lists as lists)."""
+    record = {name: row[name] for name in COLUMNS if name in row}
+    record["url"] = base_url + reference_path(row["reference"])
+    record["decided_on"] = row["decided_on"].isoformat() if row["decided_on"] else None
+    record["remedy_total"] = pence_to_pounds(row["remedy_total_pence"])
+    record["waived_total"] = pence_to_pounds(row["waived_total_pence"])
+    record["payments_count"] = len(row["payments"])
+    record["payments"] = payments_summary(row["payments"])
+    record["remedy_types"] = list(row["remedy_types"])
+    record["complainants"] = list(row["complainants"])
+    record["deadlines"] = list(row["deadlines"])
+    return {name: record[name] for name in COLUMNS}
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula, prefixed with ' so it shows as text."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_cells(record: dict[str, Any]) -> list[str]:
+    """A record as CSV cells: money with 2 decimals, lists ";"-joined, text neutralised."""
+    cells = []
+    for name in COLUMNS:
+        value = record[name]
+        if value is None:
+            cells.append("")
+        elif name in ("remedy_total", "waived_total"):
+            cells.append(f"{value:.2f}")
+        elif isinstance(value, int):
+            cells.append(str(value))
+        elif isinstance(value, list):
+            cells.append(neutralise((";" if name == "remedy_types" else "; ").join(value)))
+        else:
+            cells.append(neutralise(str(value)))
+    return cells
+
+
+# --- streaming -----------------------------------------------------------------------------------
+
+
+def stream_records(engine: Engine, query: Select[Any], base_url: str) -> Iterator[dict[str, Any]]:
+    """Records straight off a server-side cursor: at most YIELD_PER rows held at a time."""
+    with engine.connect() as connection:
+        streaming = connection.execution_options(stream_results=True, yield_per=YIELD_PER)
+        for row in streaming.execute(query).mappings():
+            yield export_record(row, base_url)
+
+
+def csv_chunks(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), header first, sent at once."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(COLUMNS)
+    yield _drain(buffer)
+    for record in records:
+        writer.writerow(csv_cells(record))
+        if buffer.tell() >= CHUNK_CHARS:
+            yield _drain(buffer)
+    if buffer.tell():
+        yield _drain(buffer)
+
+
+def ndjson_chunks(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """One JSON object per line, UTF-8, no byte-order mark (JSON forbids one)."""
+    buffer = io.StringIO()
+    for record in records:
+        buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if buffer.tell() >= CHUNK_CHARS:
+            yield _drain(buffer)
+    if buffer.tell():
+        yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode()
+    buffer.seek(0)
+    buffer.truncate()
+    return data
+
+
+# --- the file name -------------------------------------------------------------------------------
+
+
+MAX_DESCRIPTION = 100
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def export_filename(params: Iterable[tuple[str, str]], extension: str, today: date) -> str:
+    """ "ombudsearch-decisions-council-kent-county-council_outcome-upheld-2024-05-01.csv":
+    the query in the name, letters, digits, - and _ only, so it is safe in any header and
+    file system; the description is cut at a word to at most MAX_DESCRIPTION characters."""
+    parts = []
+    for name, value in params:
+        if name in ("format", "sort"):
+            continue
+        part = "-".join(p for p in (_slug(name).replace("-", "_"), _slug(value)) if p)
+        if part:
+            parts.append(part)
+    description = "_".join(parts) or "all"
+    if len(description) > MAX_DESCRIPTION:
+        cut = description[:MAX_DESCRIPTION]
+        description = cut[: max(cut.rfind("-"), cut.rfind("_"))].rstrip("-_") or cut
+    return f"ombudsearch-decisions-{description}-{today.isoformat()}.{extension}"
+
+
+# --- the endpoint ------------------------------------------------------------------------------
+
+
+def _format(value: str) -> Literal["csv", "ndjson"]:
+    if value == "csv":
+        return "csv"
+    if value == "ndjson":
+        return "ndjson"
+    if value.lower() in ("xlsx", "xls"):
+        detail = (
+            f"format: {value} is not offered: a spreadsheet file cannot be streamed, and an "
+            "export has no size limit. Use format=csv, which Excel and other spreadsheets open."
+        )
+    else:
+        detail = f"format: {value!r} is not a format; use csv or ndjson"
+    raise ProblemError(
+        422, detail, type="/problems/invalid-parameters", title="Invalid parameters",
+        errors=[{"location": "query.format", "message": detail.removeprefix("format: ")}],
+    )  # fmt: skip
+
+
+@router.get(
+    "/decisions/export",
+    operation_id="export_decisions",
+    summary="Download every matching decision as CSV or NDJSON",
+    description="Every decision matching the filters of `/v1/decisions` (and `q`), streamed: "
+    "no cap and no pages. One row per decision with the columns of docs/export.md (payments "
+    "summarised in one cell). CSV is UTF-8 with a byte-order mark, quoted by the rules Excel "
+    "reads; a text cell beginning with =, +, -, @, tab or carriage return is prefixed with ' "
+    "so it cannot run as a formula. NDJSON has the same fields, lists as JSON lists. "
+    "The file name describes the query. Newest first by default, also with `q`. `xlsx` is "
+    "not offered: a spreadsheet file cannot be streamed.",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The decisions, streamed; `Content-Disposition: attachment` with a "
+            "file name describing the query",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+                "application/x-ndjson": {
+                    "schema": {"type": "string"},
+                    "example": '{"reference": "17 015 692", "url": "https://api.example/v1/'
+                    'decisions/17-015-692", "council": "Kent County Council", "…": "…", '
+                    '"remedy_types": ["apology", "financial_payment"]}\n',
+                },
+            },
+        },
+        **PROBLEMS,
+    },
+)
+async def export_decisions(
+    request: Request,
+    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    q: Annotated[
+        str | None,
+        Query(
+            description="Full text, as in /v1/decisions: restricts the export to what the search "
+            "finds (the order stays by date, not relevance).",
+            examples=["EHCP"],
+            max_length=500,
+        ),
+    ] = None,
+    format: Annotated[
+        str,
+        Query(
+            description="csv (default; UTF-8 with BOM, opens in Excel) or ndjson (one JSON "
+            "object per line). xlsx is not offered: it cannot be streamed.",
+            examples=["csv"],
+        ),
+    ] = "csv",
+    sort: Annotated[
+        Literal["-decided_on", "decided_on", "-remedy_total", "remedy_total"],
+        Query(
+            description="Order: -decided_on (newest first, the default), decided_on, "
+            "-remedy_total, remedy_total; ties by reference. Relevance is not offered.",
+            examples=["-decided_on"],
+        ),
+    ] = "-decided_on",
+) -> StreamingResponse:
+    kind = _format(format)
+    query = export_query(await matching_conditions(request, filters, q), sort)
+    base_url = str(request.base_url).rstrip("/")
+    records = stream_records(request.app.state.engine, query, base_url)
+    chunks = csv_chunks(records) if kind == "csv" else ndjson_chunks(records)
+    filename = export_filename(request.query_params.multi_items(), kind, datetime.now(UTC).date())
+    return StreamingResponse(
+        chunks,
+        media_type=MEDIA_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
