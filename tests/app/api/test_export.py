@@ -168,7 +168,7 @@ async def test_row_count_equals_search_total(corpus: LoadedCorpus, params: dict[
 
 
 async def test_q_export_holds_exactly_the_search_matches(corpus: LoadedCorpus) -> None:
-    params = {"q": "EHCP", "per_page": 100}
+    params = {"q": "EHCP", "per_page": "100"}
     found = (await corpus.client.get("/v1/decisions", params=params)).json()
     assert found["meta"]["total"] <= 100
     exported = _ndjson(await _export(corpus, q="EHCP", format="ndjson"))
