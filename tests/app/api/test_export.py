@@ -25,7 +25,7 @@ import pytest
 from starlette.types import Message
 
 from app.api.export import CHUNK_CHARS, COLUMNS, FORMULA_STARTS, export_filename
-from app.config import Settings
+from app.config import PROJECT_ROOT, Settings
 from app.search.client import MeiliClient
 from app.stack import Services
 from ingest.documents import DocumentResult, RawDocument
@@ -331,3 +331,10 @@ async def test_the_body_is_streamed_in_bounded_chunks(corpus: LoadedCorpus) -> N
     data = b"".join(m["body"] for m in bodies)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert len(rows) == TOTAL + 1
+
+
+def test_docs_list_exactly_the_columns() -> None:
+    """docs/export.md is the column set's documentation: it must not drift from the code."""
+    text = (PROJECT_ROOT / "docs" / "export.md").read_text()
+    documented = re.findall(r"^\| `(\w+)` \|", text, flags=re.MULTILINE)
+    assert documented == list(COLUMNS)
