@@ -662,6 +662,10 @@ def run(options: Options) -> None:
                 print(f"  measured {search.name}")
             print_table(lines)
             bench_reference(services, port, options)
+            from bench.reporting_bench import bench_export, bench_stats  # imports this module
+
+            bench_stats(port, options)
+            bench_export(port, pid, options.count)
     print(f"load average after: {_load_average()} (1, 5, 15 min)")
 
 
