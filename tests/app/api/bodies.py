@@ -1,7 +1,9 @@
 """Hand-written decisions of four fictional bodies, with every figure known in advance.
 
-Shared by the councils and categories tests; the table of expected figures is in
-test_councils.py.
+Shared by the councils, categories and stats tests; the table of expected figures is in
+test_councils.py. `STATS_EXTRA` adds what the ten above never have (an undated decision, one
+without a remedy section, an `other` outcome, apology and procedure review): the stats tests
+load both lists, the others only `DECISIONS`, so their figures stay as they are.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ WEXMOOR = "Wexmoor District Council"
 HARTSBY = "Hartsby Borough Council"
 SUNNY = "Sunny Days Care Ltd"
 ASHCOMBE = "Ashcombe City Council"
+PELLHAM = "Pellham Town Council"
 
-# (body, reference, category, Decision line, date, agreed action); None leaves the line out.
-DECISIONS: list[tuple[str, str, str | None, str | None, str, str]] = [
+Row = tuple[str, str, str | None, str | None, str | None, str | None]
+
+# (body, reference, category, Decision line, date, agreed action); None leaves the line (or the
+# agreed action section) out.
+DECISIONS: list[Row] = [
     (WEXMOOR, "23 000 001", "Housing > Homelessness", "Upheld: maladministration and injustice",
      "12 March 2024",
      "The Council will pay Ms B £250 for distress and refund £1,000.50 of fees. The Council has "
@@ -44,9 +50,24 @@ DECISIONS: list[tuple[str, str, str | None, str | None, str, str]] = [
     (ASHCOMBE, "23 300 001", None, None, "4 April 2024", "None."),
 ]  # fmt: skip
 
+# Upheld, undated, no remedy section (remedy_total null, no remedy types); "Withdrawn" is the
+# outcome `other`, with £300 and three remedy types.
+STATS_EXTRA: list[Row] = [
+    (PELLHAM, "23 400 001", "Planning and development > Enforcement",
+     "Upheld: maladministration, no injustice", None, None),
+    (PELLHAM, "23 400 002", "Planning and development > Enforcement", "Withdrawn",
+     "20 March 2024",
+     "The Council will apologise to Mr F and pay him £300 and review its procedures."),
+]  # fmt: skip
+
 
 def decision_text(
-    body: str, reference: str, category: str | None, outcome: str | None, day: str, action: str
+    body: str,
+    reference: str,
+    category: str | None,
+    outcome: str | None,
+    day: str | None,
+    action: str | None,
 ) -> str:
     """A decision in the LGSCO plain-text layout (header lines, numbered sections)."""
     lines = [f"{body} ({reference})", ""]
@@ -54,17 +75,18 @@ def decision_text(
         lines += [f"Category : {category}", ""]
     if outcome:
         lines += [f"Decision : {outcome}", ""]
+    if day:
+        lines += [f"Decision date : {day}", ""]
     lines += [
-        f"Decision date : {day}",
-        "",
         f"Summary: Ms B complained about {body} ({reference}).",
         "",
         "The complaint",
         "1. Ms B complained the body took too long to act.",
         "",
-        "Agreed action",
-        f"2. {action}",
-        "",
+    ]
+    if action:
+        lines += ["Agreed action", f"2. {action}", ""]
+    lines += [
         "Final decision",
         "3. I have completed my investigation.",
         "",
@@ -77,10 +99,12 @@ def _raw(text: str, reference: str) -> RawDocument:
     return RawDocument(location, digest, lambda: DocumentResult(location, digest, parse_text(text)))
 
 
-async def load_decisions(engine: Engine, meili: MeiliClient, index_name: str) -> None:
-    """Load DECISIONS into the test's database and index (both empty before)."""
+async def load_decisions(
+    engine: Engine, meili: MeiliClient, index_name: str, rows: list[Row] = DECISIONS
+) -> None:
+    """Load `rows` (DECISIONS unless told) into the test's database and index, empty before."""
     await ensure_index(meili, index_name)
     summary = await Loader(engine, meili, index_name).load(
-        [_raw(decision_text(*row), row[1]) for row in DECISIONS]
+        [_raw(decision_text(*row), row[1]) for row in rows]
     )
-    assert (summary.created, summary.failed) == (len(DECISIONS), 0)
+    assert (summary.created, summary.failed) == (len(rows), 0)

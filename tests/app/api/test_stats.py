@@ -1,0 +1,305 @@
+"""/v1/stats on real PostgreSQL and Meilisearch: every group_by against figures worked out by hand.
+
+The twelve decisions are tests/app/api/bodies.py's DECISIONS plus STATS_EXTRA (amounts in £):
+
+| ref | body | category > sub | outcome | date | remedy | remedy types |
+|---|---|---|---|---|---|---|
+| 23 000 001 | Wexmoor | Housing > Homelessness | upheld | 2024-03-12 | 1,550.50 | fp, ref, oth |
+| 23 000 002 | Wexmoor | Housing > Homelessness | not_upheld | 2023-02-02 | 0 | oth |
+| 23 000 003 | Wexmoor | Education > SEN | upheld | 2024-06-05 | 500 | fp |
+| 23 000 004 | Wexmoor | – | closed | 2022-01-01 | 0 | oth |
+| 23 000 005 | Wexmoor | Housing > Allocations | – | 2023-08-01 | 0 | oth |
+| 23 000 006 | Wexmoor | Education > School admissions | upheld | 2024-09-30 | 2,100 | fp |
+| 23 100 001 | Hartsby | Adult care > Charging | upheld | 2023-03-03 | 5,000 | fp |
+| 23 100 002 | Hartsby | Housing > Homelessness | not_upheld | 2023-05-09 | 0 | oth |
+| 23 200 001 | Sunny Days | Adult care > Residential | upheld | 2024-07-07 | 100 | fp |
+| 23 300 001 | Ashcombe | – | – | 2024-04-04 | 0 | oth |
+| 23 400 001 | Pellham | Planning > Enforcement | upheld | – | null | – |
+| 23 400 002 | Pellham | Planning > Enforcement | other | 2024-03-20 | 300 | apo, fp, pr |
+
+(fp financial_payment, ref refund, oth other, apo apology, pr procedure_review.) A remedy of
+null (no remedy section) is left out of the median and the maximum but counts as a decision; a
+remedy of 0 counts in both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app.search.client import MeiliClient
+from tests.app.api.bodies import DECISIONS, STATS_EXTRA, load_decisions
+
+Row = dict[str, Any]
+TOTAL = 12
+
+
+def row(
+    key: str | None,
+    label: str,
+    count: int,
+    upheld: int,
+    rate: float | None,
+    total: float,
+    median: float | None,
+    largest: float | None,
+    with_payment: int,
+) -> Row:
+    return {
+        "key": key, "label": label, "count": count, "upheld": upheld, "upheld_rate": rate,
+        "remedy_total": total, "remedy_median": median, "remedy_max": largest,
+        "with_payment": with_payment,
+    }  # fmt: skip
+
+
+WEXMOOR = row(
+    "wexmoor-district-council", "Wexmoor District Council", 6, 3, 0.6, 4150.5, 250.0, 2100.0, 3
+)  # median of 0, 0, 0, 500, 1,550.50, 2,100
+HARTSBY = row(
+    "hartsby-borough-council", "Hartsby Borough Council", 2, 1, 0.5, 5000.0, 2500.0, 5000.0, 1
+)
+PELLHAM = row(
+    "pellham-town-council", "Pellham Town Council", 2, 1, 0.5, 300.0, 300.0, 300.0, 1
+)  # the null remedy is not in the median
+ASHCOMBE = row("ashcombe-city-council", "Ashcombe City Council", 1, 0, None, 0.0, 0.0, 0.0, 0)
+SUNNY = row("sunny-days-care-ltd", "Sunny Days Care Ltd", 1, 1, 1.0, 100.0, 100.0, 100.0, 1)
+
+EXPECTED: dict[str, list[Row]] = {
+    "council": [WEXMOOR, HARTSBY, PELLHAM, ASHCOMBE, SUNNY],
+    "category": [
+        row("housing", "Housing", 4, 1, 0.3333, 1550.5, 0.0, 1550.5, 1),
+        row("adult-care-services", "Adult care services", 2, 2, 1.0, 5100.0, 2550.0, 5000.0, 2),
+        row("education", "Education", 2, 2, 1.0, 2600.0, 1300.0, 2100.0, 2),
+        row("planning-and-development", "Planning and development",
+            2, 1, 0.5, 300.0, 300.0, 300.0, 1),
+        row(None, "Uncategorised", 2, 0, 0.0, 0.0, 0.0, 0.0, 0),
+    ],
+    "subcategory": [
+        row("homelessness", "Homelessness", 3, 1, 0.3333, 1550.5, 0.0, 1550.5, 1),
+        row("enforcement", "Enforcement", 2, 1, 0.5, 300.0, 300.0, 300.0, 1),
+        row(None, "Uncategorised", 2, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row("allocations", "Allocations", 1, 0, None, 0.0, 0.0, 0.0, 0),
+        row("charging", "Charging", 1, 1, 1.0, 5000.0, 5000.0, 5000.0, 1),
+        row("residential-care", "Residential care", 1, 1, 1.0, 100.0, 100.0, 100.0, 1),
+        row("school-admissions", "School admissions", 1, 1, 1.0, 2100.0, 2100.0, 2100.0, 1),
+        row("special-educational-needs", "Special educational needs",
+            1, 1, 1.0, 500.0, 500.0, 500.0, 1),
+    ],
+    "outcome": [
+        # median of 100, 500, 1,550.50, 2,100, 5,000 (23 400 001 has no remedy)
+        row("upheld", "Upheld", 6, 6, 1.0, 9250.5, 1550.5, 5000.0, 5),
+        row("not_upheld", "Not upheld", 2, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row(None, "No outcome recorded", 2, 0, None, 0.0, 0.0, 0.0, 0),
+        row("closed_after_initial_enquiries", "Closed after initial enquiries",
+            1, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row("other", "Other", 1, 0, 0.0, 300.0, 300.0, 300.0, 1),
+    ],
+    "year": [
+        row("2024", "2024", 6, 4, 0.8, 4550.5, 400.0, 2100.0, 5),  # median of 0,100,300,500,…
+        row("2023", "2023", 4, 1, 0.3333, 5000.0, 0.0, 5000.0, 1),
+        row("2022", "2022", 1, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row(None, "Undated", 1, 1, 1.0, 0.0, None, None, 0),
+    ],
+    "month": [
+        # two decisions in March 2024: median (300 + 1,550.50) / 2
+        row("2024-03", "March 2024", 2, 1, 0.5, 1850.5, 925.25, 1550.5, 2),
+        row("2022-01", "January 2022", 1, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row("2023-02", "February 2023", 1, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row("2023-03", "March 2023", 1, 1, 1.0, 5000.0, 5000.0, 5000.0, 1),
+        row("2023-05", "May 2023", 1, 0, 0.0, 0.0, 0.0, 0.0, 0),
+        row("2023-08", "August 2023", 1, 0, None, 0.0, 0.0, 0.0, 0),
+        row("2024-04", "April 2024", 1, 0, None, 0.0, 0.0, 0.0, 0),
+        row("2024-06", "June 2024", 1, 1, 1.0, 500.0, 500.0, 500.0, 1),
+        row("2024-07", "July 2024", 1, 1, 1.0, 100.0, 100.0, 100.0, 1),
+        row("2024-09", "September 2024", 1, 1, 1.0, 2100.0, 2100.0, 2100.0, 1),
+        row(None, "Undated", 1, 1, 1.0, 0.0, None, None, 0),
+    ],
+    "remedy_type": [
+        # unnest: 23 000 001 is in financial_payment, refund and other; 23 400 002 in three too.
+        # financial_payment median: (500 + 1,550.50) / 2 of 100, 300, 500, 1,550.50, 2,100, 5,000
+        row("financial_payment", "Financial payment", 6, 5, 0.8333, 9550.5, 1025.25, 5000.0, 6),
+        row("other", "Other", 6, 1, 0.25, 1550.5, 0.0, 1550.5, 1),
+        row("apology", "Apology", 1, 0, 0.0, 300.0, 300.0, 300.0, 1),
+        row("procedure_review", "Procedure review", 1, 0, 0.0, 300.0, 300.0, 300.0, 1),
+        row("refund", "Refund", 1, 1, 1.0, 1550.5, 1550.5, 1550.5, 1),
+        row(None, "No remedy recorded", 1, 1, 1.0, 0.0, None, None, 0),
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+async def loaded(
+    client: httpx.AsyncClient, engine: Engine, meili: MeiliClient, index_name: str
+) -> httpx.AsyncClient:
+    await load_decisions(engine, meili, index_name, DECISIONS + STATS_EXTRA)
+    return client
+
+
+async def _stats(client: httpx.AsyncClient, **params: Any) -> Any:
+    response = await client.get("/v1/stats", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _keys(client: httpx.AsyncClient, **params: Any) -> list[str | None]:
+    return [r["key"] for r in (await _stats(client, **params))["data"]]
+
+
+@pytest.mark.parametrize("group_by", list(EXPECTED))
+async def test_every_group_by_has_exact_figures(loaded: httpx.AsyncClient, group_by: str) -> None:
+    body = await _stats(loaded, group_by=group_by)
+    assert body["data"] == EXPECTED[group_by]
+    assert body["meta"] == {
+        "total": TOTAL,
+        "groups": len(EXPECTED[group_by]),
+        "group_by": group_by,
+        "warnings": [],
+    }
+
+
+async def test_default_is_council_by_count(loaded: httpx.AsyncClient) -> None:
+    assert (await _stats(loaded)) == await _stats(loaded, group_by="council", sort="-count")
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("count", ["ashcombe", "sunny", "hartsby", "pellham", "wexmoor"]),  # ties by key
+        ("remedy_total", ["ashcombe", "sunny", "pellham", "wexmoor", "hartsby"]),
+        ("-remedy_total", ["hartsby", "wexmoor", "pellham", "sunny", "ashcombe"]),
+        ("upheld_rate", ["hartsby", "pellham", "wexmoor", "sunny", "ashcombe"]),  # null last
+        ("-upheld_rate", ["sunny", "wexmoor", "hartsby", "pellham", "ashcombe"]),  # null last
+        ("remedy_median", ["ashcombe", "sunny", "wexmoor", "pellham", "hartsby"]),
+        ("-remedy_max", ["hartsby", "wexmoor", "pellham", "sunny", "ashcombe"]),
+        ("-with_payment", ["wexmoor", "hartsby", "pellham", "sunny", "ashcombe"]),
+        ("-upheld", ["wexmoor", "hartsby", "pellham", "sunny", "ashcombe"]),
+        ("key", ["ashcombe", "hartsby", "pellham", "sunny", "wexmoor"]),
+        ("-key", ["wexmoor", "sunny", "pellham", "hartsby", "ashcombe"]),
+    ],
+)
+async def test_sort_both_ways(loaded: httpx.AsyncClient, sort: str, expected: list[str]) -> None:
+    keys = await _keys(loaded, sort=sort)
+    assert [str(k).split("-")[0] for k in keys] == expected
+
+
+async def test_null_groups_sort_last_both_ways(loaded: httpx.AsyncClient) -> None:
+    assert await _keys(loaded, group_by="year", sort="key") == ["2022", "2023", "2024", None]
+    assert await _keys(loaded, group_by="year", sort="-key") == ["2024", "2023", "2022", None]
+    medians = await _keys(loaded, group_by="remedy_type", sort="-remedy_median")
+    assert medians[-1] is None
+    assert medians[0] == "refund"  # 1,550.50
+
+
+async def test_limit_keeps_the_group_count(loaded: httpx.AsyncClient) -> None:
+    body = await _stats(loaded, group_by="month", sort="key", limit=2)
+    assert [r["key"] for r in body["data"]] == ["2022-01", "2023-02"]
+    assert body["meta"]["groups"] == 11
+    assert body["meta"]["total"] == TOTAL
+    assert (await _stats(loaded, limit=1))["data"] == [WEXMOOR]
+
+
+async def test_filters_apply_as_in_search(loaded: httpx.AsyncClient) -> None:
+    body = await _stats(
+        loaded, group_by="outcome", council=["Wexmoor District Council", "hartsby-borough-council"]
+    )
+    assert body["meta"]["total"] == 8
+    assert [(r["key"], r["count"]) for r in body["data"]] == [
+        ("upheld", 4),
+        ("not_upheld", 2),
+        ("closed_after_initial_enquiries", 1),
+        (None, 1),
+    ]
+    paying = await _stats(loaded, group_by="year", remedy_min="300", sort="key")
+    assert [(r["key"], r["count"], r["remedy_total"]) for r in paying["data"]] == [
+        ("2023", 1, 5000.0),
+        ("2024", 4, 4450.5),  # 1,550.50 + 300 + 500 + 2,100
+    ]
+
+
+async def test_q_restricts_to_full_text_matches(loaded: httpx.AsyncClient) -> None:
+    body = await _stats(loaded, q="Pellham", group_by="outcome")
+    search = (await loaded.get("/v1/decisions", params={"q": "Pellham"})).json()
+    assert body["meta"]["total"] == search["meta"]["total"] == 2
+    assert [(r["key"], r["count"]) for r in body["data"]] == [("other", 1), ("upheld", 1)]
+    assert (await _stats(loaded, q="   "))["meta"]["total"] == TOTAL  # blank q: no full text
+
+
+async def test_nothing_matches(loaded: httpx.AsyncClient) -> None:
+    for params in ({"outcome": "upheld", "decided_to": "2000-01-01"}, {"q": "zzzqqqxxy"}):
+        body = await _stats(loaded, group_by="remedy_type", **params)
+        assert body == {
+            "data": [],
+            "meta": {"total": 0, "groups": 0, "group_by": "remedy_type", "warnings": []},
+        }
+
+
+async def test_unknown_council_is_warned_as_in_search(loaded: httpx.AsyncClient) -> None:
+    params = {"council": "wexmoor-district-counci"}
+    body = await _stats(loaded, **params)
+    search = (await loaded.get("/v1/decisions", params=params)).json()
+    assert body["data"] == []
+    assert (
+        body["meta"]["warnings"]
+        == search["meta"]["warnings"]
+        == ["No council matches 'wexmoor-district-counci'; did you mean Wexmoor District Council?"]
+    )
+
+
+async def test_empty_database(client: httpx.AsyncClient) -> None:
+    body = await _stats(client, group_by="month")
+    assert body == {
+        "data": [],
+        "meta": {"total": 0, "groups": 0, "group_by": "month", "warnings": []},
+    }
+
+
+async def test_meilisearch_only_for_q(app: FastAPI, loaded: httpx.AsyncClient) -> None:
+    working = app.state.meili
+    async with MeiliClient("http://127.0.0.1:9", None, timeout=1.0) as down:
+        app.state.meili = down
+        try:
+            without_q = await loaded.get("/v1/stats", params={"group_by": "year"})
+            with_q = await loaded.get("/v1/stats", params={"q": "Pellham"})
+        finally:
+            app.state.meili = working
+    assert without_q.status_code == 200
+    assert without_q.json()["meta"]["total"] == TOTAL
+    assert with_q.status_code == 503
+    assert with_q.headers["content-type"] == "application/problem+json"
+    assert with_q.headers["retry-after"] == "5"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"group_by": "county"},
+        {"group_by": ""},
+        {"sort": "median"},
+        {"sort": "+count"},
+        {"sort": "--count"},
+        {"limit": 0},
+        {"limit": 1001},
+        {"limit": "ten"},
+        {"q": "x" * 501},
+        {"outcome": "won"},
+        {"remedy_min": "lots"},
+    ],
+)
+async def test_bad_values_are_422_problems(
+    client: httpx.AsyncClient, params: dict[str, Any]
+) -> None:
+    response = await client.get("/v1/stats", params=params)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["location"].startswith(f"query.{next(iter(params))}")
+
+
+async def test_unknown_parameter_is_400(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/stats", params={"groupby": "year"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "group_by" in response.json()["detail"]
