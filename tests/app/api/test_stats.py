@@ -24,15 +24,32 @@ remedy of 0 counts in both.
 
 from __future__ import annotations
 
+import statistics
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
 
+from app.api.query import decision_filters
+from app.config import Settings
 from app.search.client import MeiliClient
+from app.search.filters import DECISIONS as DECISION_TABLE
+from app.search.filters import ORGANISATIONS, sql_conditions
+from app.search.matching import matching_references, reference_in
+from app.stack import Services
+from ingest.demo import generate
+from ingest.parse.model import ParsedDecision
 from tests.app.api.bodies import DECISIONS, STATS_EXTRA, load_decisions
+from tests.app.search_corpus import SYNTHETIC, LoadedCorpus, loaded_corpus
+from tests.app.test_filters import MATRIX
+from tests.conftest import scratch_database
 
 Row = dict[str, Any]
 TOTAL = 12
@@ -303,3 +320,136 @@ async def test_unknown_parameter_is_400(client: httpx.AsyncClient) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert "group_by" in response.json()["detail"]
+
+
+# --- the synthetic corpus: stats agree with search, SQL and the generator's ground truth --------
+
+
+@pytest.fixture(scope="module")
+async def corpus(
+    settings: Settings, services: Services, template_database: str
+) -> AsyncIterator[LoadedCorpus]:
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with scratch_database(services, name, template_database) as url:
+        async for loaded in loaded_corpus(settings, services, url, name):
+            yield loaded
+
+
+FULL_TEXT: list[dict[str, Any]] = [
+    {"q": "school"},
+    {"q": "parking", "decided_to": "-1y"},
+    {"q": "care", "outcome": ["upheld"]},
+    {"q": "EHCP"},
+    {"q": '"the council" -fault', "decided_from": "2019-01-01"},
+    {"q": "refusal", "remedy_type": ["financial_payment"]},
+    {"q": "zzzqqqxxy"},
+]
+
+
+async def _sql_remedy_pence(corpus: LoadedCorpus, params: dict[str, Any]) -> int:
+    """SUM(remedy_total_pence) over the same set, the full-text part from Meilisearch."""
+    filters = decision_filters(**{k: v for k, v in params.items() if k != "q"})
+    conditions = sql_conditions(filters)
+    if params.get("q"):
+        meili = corpus.app.state.meili
+        found = await matching_references(meili, corpus.index_name, params["q"], filters)
+        conditions.append(reference_in(found))
+    query = (
+        select(func.coalesce(func.sum(DECISION_TABLE.c.remedy_total_pence), 0))
+        .select_from(
+            DECISION_TABLE.join(
+                ORGANISATIONS, DECISION_TABLE.c.organisation_id == ORGANISATIONS.c.id
+            )
+        )
+        .where(*conditions)
+    )
+    with Session(corpus.engine) as session:
+        return int(session.scalar(query) or 0)
+
+
+@pytest.mark.parametrize(
+    "params",
+    MATRIX + FULL_TEXT,
+    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "all",
+)
+async def test_totals_agree_with_search_and_sql(
+    corpus: LoadedCorpus, params: dict[str, Any]
+) -> None:
+    search = await corpus.client.get("/v1/decisions", params=params)
+    assert search.status_code == 200, search.text
+    expected = search.json()["meta"]["total"]
+    body = await _stats(corpus.client, group_by="council", limit=1000, **params)
+    assert body["meta"]["total"] == expected
+    assert body["meta"]["groups"] == len(body["data"])
+    assert sum(r["count"] for r in body["data"]) == expected
+    pounds = sum((Decimal(str(r["remedy_total"])) for r in body["data"]), Decimal(0))
+    assert pounds == Decimal(await _sql_remedy_pence(corpus, params)) / 100
+    if not params:
+        assert expected == SYNTHETIC + 3
+
+
+@pytest.mark.parametrize("group_by", ["outcome", "year", "month", "category", "remedy_type"])
+async def test_every_grouping_covers_every_decision(corpus: LoadedCorpus, group_by: str) -> None:
+    body = await _stats(corpus.client, group_by=group_by, limit=1000, q="council")
+    search = (await corpus.client.get("/v1/decisions", params={"q": "council"})).json()
+    assert body["meta"]["total"] == search["meta"]["total"]
+    counted = sum(r["count"] for r in body["data"])
+    if group_by == "remedy_type":  # a decision counts once per type, or once in the null group
+        assert counted >= body["meta"]["total"]
+    else:
+        assert counted == body["meta"]["total"]
+
+
+def _pounds(pence: float) -> float:
+    """Pence to pounds, 2 dp, halves away from zero (PostgreSQL's round on numeric)."""
+    return float((Decimal(str(pence)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _truth_by_year() -> list[Row]:
+    """The synthetic decisions' figures per year, from the generator's ground truth alone."""
+    years: dict[str | None, list[ParsedDecision]] = {}
+    for demo in generate(SYNTHETIC, seed=11):
+        day = demo.truth.decided_on
+        years.setdefault(str(day.year) if day else None, []).append(demo.truth)
+    rows = []
+    for year in sorted(years, key=lambda y: (y is None, y)):
+        group = years[year]
+        known = [t.outcome for t in group if t.outcome is not None]
+        upheld = known.count("upheld")
+        remedies = [t.remedy_total_pence for t in group if t.remedy_total_pence is not None]
+        rows.append(
+            row(
+                year,
+                year or "Undated",
+                len(group),
+                upheld,
+                round(upheld / len(known), 4) if known else None,
+                _pounds(sum(remedies)),
+                _pounds(statistics.median(remedies)) if remedies else None,
+                _pounds(max(remedies)) if remedies else None,
+                sum(1 for r in remedies if r > 0),
+            )
+        )
+    return rows
+
+
+async def test_figures_per_year_match_the_ground_truth(corpus: LoadedCorpus) -> None:
+    body = await _stats(corpus.client, group_by="year", sort="key", source="synthetic")
+    assert body["meta"]["total"] == SYNTHETIC
+    assert body["data"] == _truth_by_year()
+
+
+async def test_counts_per_outcome_and_remedy_type_match_the_ground_truth(
+    corpus: LoadedCorpus,
+) -> None:
+    truths = [demo.truth for demo in generate(SYNTHETIC, seed=11)]
+    outcomes = Counter(t.outcome for t in truths)
+    body = await _stats(corpus.client, group_by="outcome", source="synthetic")
+    assert {r["key"]: r["count"] for r in body["data"]} == outcomes
+    kinds: list[str | None] = [kind for t in truths for kind in t.remedy_types]
+    types = Counter(kinds + [None] * sum(1 for t in truths if not t.remedy_types))
+    body = await _stats(corpus.client, group_by="remedy_type", source="synthetic")
+    assert {r["key"]: r["count"] for r in body["data"]} == types
+    paying = await _stats(corpus.client, group_by="remedy_type", remedy_type="refund")
+    refund = next(r for r in paying["data"] if r["key"] == "refund")
+    assert refund["count"] == paying["meta"]["total"] == types["refund"]
