@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import difflib
 import math
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Float, Integer, Select, cast, func, or_, select
+from sqlalchemy import ColumnElement, Float, Integer, Numeric, Select, cast, func, or_, select
 from sqlmodel import Session, col
 
 from app.db import get_session
@@ -83,8 +84,40 @@ class CouncilList(BaseModel):
 
 class YearCount(BaseModel):
     year: int = Field(description="Calendar year of the decision date", examples=[2024])
-    decisions: int = Field(description="Decisions dated that year", examples=[12])
+    decisions: int = Field(
+        description="Decisions dated that year (the four outcomes plus those without one)",
+        examples=[12],
+    )
     upheld: int = Field(description="Of those, upheld", examples=[7])
+    not_upheld: int = Field(description="Of those, not upheld", examples=[2])
+    closed_after_initial_enquiries: int = Field(
+        description="Of those, closed after initial enquiries (not investigated)", examples=[2]
+    )
+    other: int = Field(description="Of those, any other outcome", examples=[0])
+
+
+class Comparison(BaseModel):
+    """This body's uphold rate against the average of bodies of the same kind."""
+
+    body_type: BodyTypeParam = Field(
+        description="The kind compared with: council, care_provider or other",
+        examples=["council"],
+    )
+    peers: int = Field(
+        description="Bodies of this kind with at least one decision with a known outcome "
+        "(this body included when it has one)",
+        examples=[298],
+    )
+    peer_upheld_rate: float | None = Field(
+        description="The average of those bodies' uphold rates (each body counts once, "
+        "whatever its number of decisions), 4 decimal places; null when there are none",
+        examples=[0.5512],
+    )
+    difference: float | None = Field(
+        description="This body's `upheld_rate` minus `peer_upheld_rate`, 4 decimal places: "
+        "above 0, upheld more often than its kind; null when either rate is null",
+        examples=[0.0586],
+    )
 
 
 class CategoryCount(BaseModel):
@@ -119,7 +152,10 @@ class CouncilProfile(CouncilItem):
     """The list figures plus the breakdowns a profile page shows."""
 
     decisions_by_year: list[YearCount] = Field(
-        description="Decisions and upheld per year, oldest first (undated decisions left out)"
+        description="Decisions per year and outcome, oldest first (undated decisions left out)"
+    )
+    comparison: Comparison = Field(
+        description="Uphold rate against the average of bodies of the same kind"
     )
     outcomes: dict[str, int] = Field(
         description="Decisions per outcome; `unknown` counts those without one",
@@ -148,6 +184,7 @@ _UPHELD = func.count(col(Decision.id)).filter(col(Decision.outcome) == "upheld")
 _KNOWN = func.count(col(Decision.outcome))
 _REMEDY = func.coalesce(func.sum(col(Decision.remedy_total_pence)), 0)
 _RATE = cast(_UPHELD, Float) / func.nullif(_KNOWN, 0)
+_YEAR_OUTCOMES = ("upheld", "not_upheld", "closed_after_initial_enquiries", "other")
 
 _ORDER: dict[str, list[Any]] = {
     "name": [],
@@ -317,8 +354,12 @@ def _sections(session: Session, organisation_id: int) -> dict[str, Any]:
     """The profile's breakdowns: one grouped (or limited) query each."""
     of_body = col(Decision.organisation_id) == organisation_id
     year = cast(func.extract("year", col(Decision.decided_on)), Integer)
+    per_outcome = [
+        func.count(col(Decision.id)).filter(col(Decision.outcome) == outcome).label(outcome)
+        for outcome in _YEAR_OUTCOMES
+    ]
     years = session.execute(
-        select(year, _DECISIONS, _UPHELD)
+        select(year.label("year"), _DECISIONS.label("decisions"), *per_outcome)
         .where(of_body, col(Decision.decided_on).is_not(None))
         .group_by(year)
         .order_by(year)
@@ -366,7 +407,7 @@ def _sections(session: Session, organisation_id: int) -> dict[str, Any]:
         .limit(TOP)
     ).all()
     return {
-        "decisions_by_year": [{"year": y, "decisions": n, "upheld": u} for y, n, u in years],
+        "decisions_by_year": [dict(row._mapping) for row in years],
         "outcomes": {str(outcome): int(n) for outcome, n in outcomes},
         "top_categories": [
             {"category": name or slug, "category_slug": slug, "count": n}
@@ -395,10 +436,42 @@ def _sections(session: Session, organisation_id: int) -> dict[str, Any]:
     }
 
 
+def _comparison(session: Session, body_type: str, rate: float | None) -> dict[str, Any]:
+    """The unweighted average uphold rate of the bodies of one kind (one grouped query).
+
+    Unweighted, so that a reporter's "councils like this one uphold X%" is about councils, not
+    dominated by the few with most decisions; bodies without a known outcome have no rate and
+    are left out.
+    """
+    per_body = (
+        select((cast(_UPHELD, Numeric) / _KNOWN).label("rate"))
+        .select_from(Organisation)
+        .join(Decision, col(Decision.organisation_id) == col(Organisation.id))
+        .where(col(Organisation.body_type) == body_type)
+        .group_by(col(Organisation.id))
+        .having(_KNOWN > 0)
+        .subquery()
+    )
+    peers, average = session.execute(
+        select(func.count(), func.round(func.avg(per_body.c.rate), 4))
+    ).one()
+    peer_rate = None if average is None else Decimal(average)
+    difference = None
+    if rate is not None and peer_rate is not None:
+        difference = float(round(Decimal(str(rate)) - peer_rate, 4))
+    return {
+        "body_type": body_type,
+        "peers": peers,
+        "peer_upheld_rate": None if peer_rate is None else float(peer_rate),
+        "difference": difference,
+    }
+
+
 @router.get(
     "/councils/{slug}",
     operation_id="get_council",
-    summary="One council's profile: figures, outcomes, years, categories, payments, latest",
+    summary="One council's profile: figures, outcomes by year, rate against its kind, "
+    "categories, payments, latest",
     response_model=CouncilOut,
     responses=PROBLEMS,
 )
@@ -420,4 +493,6 @@ def get_council(
         select(col(Organisation.id)).where(col(Organisation.slug) == slug)
     )
     assert organisation_id is not None
-    return {"data": {**_item(row), **_sections(session, organisation_id)}}
+    item = _item(row)
+    comparison = _comparison(session, item["body_type"], item["upheld_rate"])
+    return {"data": {**item, **_sections(session, organisation_id), "comparison": comparison}}

@@ -11,6 +11,10 @@ The decisions below are written by hand so every figure is known in advance:
 
 Wexmoor's remedy: 250 + 1,000.50 refund + 2 × 150 (decision 1; its £300 already paid and its
 £400 waiver are left out) + 500 + 2,000 + 100.
+
+Comparison with bodies of the same kind: the councils with a known outcome are Hartsby (0.5)
+and Wexmoor (0.6), so 2 peers averaging 0.55 (Ashcombe has no rate and is not a peer); Sunny
+Days is the only care provider. With STATS_EXTRA's Pellham (0.5) the councils average 0.5333.
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.search.client import MeiliClient
-from tests.app.api.bodies import ASHCOMBE, HARTSBY, SUNNY, WEXMOOR, load_decisions
+from tests.app.api.bodies import (
+    ASHCOMBE,
+    DECISIONS,
+    HARTSBY,
+    STATS_EXTRA,
+    SUNNY,
+    WEXMOOR,
+    load_decisions,
+)
 
 
 @pytest.fixture
@@ -117,10 +129,19 @@ async def test_profile_sections(loaded: httpx.AsyncClient) -> None:
     assert (data["decisions"], data["upheld"], data["upheld_rate"]) == (6, 3, 0.6)
     assert data["remedy_total"] == 4150.5
     assert data["decisions_by_year"] == [
-        {"year": 2022, "decisions": 1, "upheld": 0},
-        {"year": 2023, "decisions": 2, "upheld": 0},
-        {"year": 2024, "decisions": 3, "upheld": 3},
-    ]
+        {"year": 2022, "decisions": 1, "upheld": 0, "not_upheld": 0,
+         "closed_after_initial_enquiries": 1, "other": 0},
+        {"year": 2023, "decisions": 2, "upheld": 0, "not_upheld": 1,  # and one without outcome
+         "closed_after_initial_enquiries": 0, "other": 0},
+        {"year": 2024, "decisions": 3, "upheld": 3, "not_upheld": 0,
+         "closed_after_initial_enquiries": 0, "other": 0},
+    ]  # fmt: skip
+    assert data["comparison"] == {
+        "body_type": "council",
+        "peers": 2,
+        "peer_upheld_rate": 0.55,
+        "difference": 0.05,
+    }
     assert data["outcomes"] == {
         "upheld": 3,
         "closed_after_initial_enquiries": 1,
@@ -154,6 +175,42 @@ async def test_profile_sections(loaded: httpx.AsyncClient) -> None:
         "23 000 005",
         "23 000 002",
     ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "comparison"),
+    [
+        ("hartsby-borough-council", ("council", 2, 0.55, -0.05)),
+        ("ashcombe-city-council", ("council", 2, 0.55, None)),  # no rate of its own
+        ("sunny-days-care-ltd", ("care_provider", 1, 1.0, 0.0)),  # its own kind: itself
+    ],
+)
+async def test_comparison_with_bodies_of_the_same_kind(
+    loaded: httpx.AsyncClient, slug: str, comparison: tuple[str, int, float, float | None]
+) -> None:
+    data = (await _get(loaded, f"/v1/councils/{slug}"))["data"]
+    keys = ("body_type", "peers", "peer_upheld_rate", "difference")
+    assert data["comparison"] == dict(zip(keys, comparison, strict=True))
+
+
+async def test_comparison_rounds_to_four_places(
+    client: httpx.AsyncClient, engine: Engine, meili: MeiliClient, index_name: str
+) -> None:
+    await load_decisions(engine, meili, index_name, DECISIONS + STATS_EXTRA)
+    data = (await _get(client, "/v1/councils/wexmoor-district-council"))["data"]
+    # (0.5 + 0.6 + 0.5) / 3 = 0.53333…; 0.6 − 0.5333 = 0.0667
+    assert data["comparison"] == {
+        "body_type": "council",
+        "peers": 3,
+        "peer_upheld_rate": 0.5333,
+        "difference": 0.0667,
+    }
+    pellham = (await _get(client, "/v1/councils/pellham-town-council"))["data"]
+    # Its upheld decision is undated: only the `other` one has a year.
+    assert pellham["decisions_by_year"] == [
+        {"year": 2024, "decisions": 1, "upheld": 0, "not_upheld": 0,
+         "closed_after_initial_enquiries": 0, "other": 1},
+    ]  # fmt: skip
 
 
 async def test_profile_of_a_body_without_known_outcomes(loaded: httpx.AsyncClient) -> None:
