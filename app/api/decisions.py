@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import html
 import math
 import re
@@ -10,13 +9,12 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.api.decision_schemas import DecisionList, DecisionOut
-from app.api.labels import LabelCache
-from app.api.query import decision_filters
+from app.api.labels import council_warnings, current_labels
+from app.api.query import FullText, decision_filters
 from app.db import get_session
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
@@ -117,18 +115,6 @@ class FacetLinks:
         return f"{self._prefix}&{urlencode({facet: value})}".replace("?&", "?")
 
 
-def _unknown_councils(known: dict[str, str], slugs: list[str]) -> list[str]:
-    """A warning for each council slug that names no body, with the closest names."""
-    warnings = []
-    for slug in slugs:
-        if slug in known:
-            continue
-        close = difflib.get_close_matches(slug, list(known), n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(known[c] for c in close)}?" if close else ""
-        warnings.append(f"No council matches {slug!r}{hint}")
-    return warnings
-
-
 def meili_search_body(
     text: str,
     filters: DecisionFilters,
@@ -174,14 +160,7 @@ def meili_search_body(
 async def search_decisions(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    q: Annotated[
-        str | None,
-        Query(
-            description='Full text. "exact phrase" and -excluded words work; typos are forgiven.',
-            examples=['"education, health and care plan" -transport'],
-            max_length=500,
-        ),
-    ] = None,
+    q: FullText = None,
     sort: Annotated[
         Literal["relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total"] | None,
         Query(
@@ -219,7 +198,6 @@ async def search_decisions(
     distribution: dict[str, dict[str, int]] = {
         facet: found.get("facetDistribution", {}).get(FACETS[facet], {}) for facet in wanted
     }
-    cache: LabelCache = request.app.state.labels
     wanted_labels: dict[str, list[str]] = {
         facet: list(distribution[facet])
         for facet in ("council", "category", "subcategory")
@@ -227,8 +205,8 @@ async def search_decisions(
     }
     if filters.council:
         wanted_labels["council"] = [*wanted_labels.get("council", []), *filters.council]
-    labels = await run_in_threadpool(cache.refresh) if cache.stale(wanted_labels) else cache.labels
-    warnings = _unknown_councils(labels.council, filters.council)
+    labels = await current_labels(request, wanted_labels)
+    warnings = council_warnings(labels.council, filters.council)
     names = {"council": labels.council, "category": labels.category,
              "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS}  # fmt: skip
     links = FacetLinks(request)

@@ -30,11 +30,9 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import SQLModel
 
 from app.api.decisions import reference_path
-from app.api.query import decision_filters
+from app.api.query import FullText, decision_filters, matching_conditions
 from app.problems import ProblemError, problem_responses
-from app.search.client import MeiliError
-from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters, sql_conditions
-from app.search.matching import matching_references, reference_in
+from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters
 from ingest.parse.model import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["export"])
@@ -81,29 +79,6 @@ CSV_EXAMPLE = (
 
 
 # --- the query ---------------------------------------------------------------------------------
-
-
-async def matching_conditions(
-    request: Request, filters: DecisionFilters, q: str | None
-) -> list[ColumnElement[bool]]:
-    """SQL conditions for the filters and, with `q`, the references Meilisearch matches.
-
-    Without `q` Meilisearch is not asked at all: PostgreSQL alone answers.
-    """
-    conditions = sql_conditions(filters)
-    text = (q or "").strip()
-    if text:
-        state = request.app.state
-        try:
-            references = await matching_references(state.meili, state.index_name, text, filters)
-        except MeiliError as exc:
-            raise ProblemError(
-                503, "Search is unavailable; try again shortly, or leave out q.",
-                type="/problems/search-unavailable", title="Search unavailable",
-                headers={"Retry-After": "5"},
-            ) from exc  # fmt: skip
-        conditions.append(reference_in(references))
-    return conditions
 
 
 def _payments_json() -> Any:
@@ -322,15 +297,7 @@ def _format(value: str) -> Literal["csv", "ndjson"]:
 async def export_decisions(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    q: Annotated[
-        str | None,
-        Query(
-            description="Full text, as in /v1/decisions: restricts the export to what the search "
-            "finds (the order stays by date, not relevance).",
-            examples=["EHCP"],
-            max_length=500,
-        ),
-    ] = None,
+    q: FullText = None,
     format: Annotated[
         str,
         Query(

@@ -13,15 +13,14 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from feedgen.feed import FeedGenerator
 from sqlalchemy import ColumnElement, Engine, func, select
 
 from app.api.decisions import OUTCOME_LABELS, reference_path
-from app.api.export import matching_conditions
-from app.api.query import decision_filters
+from app.api.query import FullText, decision_filters, matching_conditions
 from app.problems import problem_responses
 from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters
 
@@ -210,14 +209,7 @@ def atom_feed(request: Request, title: str, rows: list[Any]) -> bytes:
 async def decisions_feed(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    q: Annotated[
-        str | None,
-        Query(
-            description="Full text, as in /v1/decisions: only decisions the search finds.",
-            examples=["EHCP"],
-            max_length=500,
-        ),
-    ] = None,
+    q: FullText = None,
 ) -> Response:
     text = (q or "").strip()
     conditions = await matching_conditions(request, filters, text)

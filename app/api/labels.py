@@ -8,9 +8,12 @@ data), at most once a second.
 
 from __future__ import annotations
 
+import difflib
 import time
 from dataclasses import dataclass, field
 
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, func, select
 
 from app.search.filters import DECISIONS, ORGANISATIONS
@@ -57,3 +60,21 @@ class LabelCache:
                 names[kind] = dict(rows.all())
         self.labels = Labels(councils, names["category"], names["subcategory"], time.monotonic())
         return self.labels
+
+
+async def current_labels(request: Request, wanted: dict[str, list[str]]) -> Labels:
+    """The app's labels, read again first when stale for what is `wanted`."""
+    cache: LabelCache = request.app.state.labels
+    return await run_in_threadpool(cache.refresh) if cache.stale(wanted) else cache.labels
+
+
+def council_warnings(known: dict[str, str], slugs: list[str]) -> list[str]:
+    """A warning for each council slug that names no body, with the closest names."""
+    warnings = []
+    for slug in slugs:
+        if slug in known:
+            continue
+        close = difflib.get_close_matches(slug, list(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(known[c] for c in close)}?" if close else ""
+        warnings.append(f"No council matches {slug!r}{hint}")
+    return warnings

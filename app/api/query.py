@@ -11,10 +11,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Query, Request
+from sqlalchemy import ColumnElement
 
 from app.problems import ProblemError
-from app.search.filters import DecisionFilters, parse_day, slug_of
+from app.search.client import MeiliError
+from app.search.filters import DecisionFilters, parse_day, slug_of, sql_conditions
+from app.search.matching import matching_references, reference_in
 
 OutcomeParam = Literal["upheld", "not_upheld", "closed_after_initial_enquiries", "other"]
 RemedyTypeParam = Literal[
@@ -31,6 +34,16 @@ RemedyTypeParam = Literal[
 ]
 SourceParam = Literal["lgsco", "file", "synthetic"]
 MAX_VALUES = 50  # repeated values of one parameter
+
+FullText = Annotated[
+    str | None,
+    Query(
+        description='Full text. "exact phrase" and -excluded words work; typos are forgiven; '
+        "synonyms such as EHCP and education, health and care plan find each other.",
+        examples=['"education, health and care plan" -transport'],
+        max_length=500,
+    ),
+]
 
 
 def _invalid(param: str, detail: str) -> ProblemError:
@@ -162,3 +175,32 @@ def decision_filters(
         decided_to=_day("decided_to", decided_to),
     )
     return filters
+
+
+async def full_text_references(
+    request: Request, q: str | None, filters: DecisionFilters
+) -> list[str] | None:
+    """The references `q` matches (None without `q`: then Meilisearch is not asked at all)."""
+    text = (q or "").strip()
+    if not text:
+        return None
+    state = request.app.state
+    try:
+        return await matching_references(state.meili, state.index_name, text, filters)
+    except MeiliError as exc:
+        raise ProblemError(
+            503, "Full-text search is unavailable; try again shortly, or leave out q.",
+            type="/problems/search-unavailable", title="Search unavailable",
+            headers={"Retry-After": "5"},
+        ) from exc  # fmt: skip
+
+
+async def matching_conditions(
+    request: Request, filters: DecisionFilters, q: str | None
+) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters and, with `q`, the references Meilisearch matches."""
+    conditions = sql_conditions(filters)
+    references = await full_text_references(request, q, filters)
+    if references is not None:
+        conditions.append(reference_in(references))
+    return conditions

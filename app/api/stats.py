@@ -12,7 +12,6 @@ until the last step).
 from __future__ import annotations
 
 import calendar
-import difflib
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,12 +21,12 @@ from sqlalchemy import CTE, ColumnElement, Numeric, Select, cast, func, select, 
 from sqlmodel import Session
 
 from app.api.decisions import OUTCOME_LABELS
-from app.api.query import decision_filters
+from app.api.labels import council_warnings, current_labels
+from app.api.query import FullText, decision_filters, full_text_references
 from app.db import get_session
-from app.problems import ProblemError, problem_responses
-from app.search.client import MeiliError
+from app.problems import problem_responses
 from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters, sql_conditions
-from app.search.matching import MAX_MATCHES, matching_references, reference_in
+from app.search.matching import MAX_MATCHES, reference_in
 from ingest.parse.model import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["stats"])
@@ -253,33 +252,6 @@ def compute(
     return [_row(group_by, row) for row in rows], rows[0].groups, rows[0].total
 
 
-def council_warnings(session: Session, slugs: list[str]) -> list[str]:
-    """The warnings /v1/decisions gives for council slugs naming no body (same words)."""
-    if not slugs:
-        return []
-    rows = session.execute(select(ORGANISATIONS.c.slug, ORGANISATIONS.c.name)).all()
-    known: dict[str, str] = dict(rows)
-    warnings = []
-    for slug in slugs:
-        if slug not in known:
-            close = difflib.get_close_matches(slug, list(known), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(known[c] for c in close)}?" if close else ""
-            warnings.append(f"No council matches {slug!r}{hint}")
-    return warnings
-
-
-async def _references(request: Request, q: str, filters: DecisionFilters) -> list[str]:
-    state = request.app.state
-    try:
-        return await matching_references(state.meili, state.index_name, q, filters)
-    except MeiliError as exc:
-        raise ProblemError(
-            503, "Search is unavailable; try again shortly, or ask for stats without q.",
-            type="/problems/search-unavailable", title="Search unavailable",
-            headers={"Retry-After": "5"},
-        ) from exc  # fmt: skip
-
-
 # --- the endpoint -----------------------------------------------------------------------------
 
 
@@ -294,15 +266,7 @@ async def get_stats(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
     session: Annotated[Session, Depends(get_session)],
-    q: Annotated[
-        str | None,
-        Query(
-            description='Full text, as in /v1/decisions: "exact phrase" and -excluded words '
-            "work; typos are forgiven",
-            examples=['"education, health and care plan" -transport'],
-            max_length=500,
-        ),
-    ] = None,
+    q: FullText = None,
     group_by: Annotated[
         GroupBy,
         Query(
@@ -324,17 +288,16 @@ async def get_stats(
         int, Query(ge=1, le=1000, description="Groups returned, 1–1000", examples=[100])
     ] = 100,
 ) -> dict[str, Any]:
-    text = (q or "").strip()
-    references = await _references(request, text, filters) if text else None
+    references = await full_text_references(request, q, filters)
     warnings: list[str] = []
     if references is not None and len(references) >= MAX_MATCHES:
         warnings.append(f"q matched more than {MAX_MATCHES:,} decisions; figures cover the first")
 
-    def work() -> tuple[list[str], tuple[list[dict[str, Any]], int, int]]:
-        unknown = council_warnings(session, filters.council)
-        return unknown, compute(session, filters, references, group_by, sort, limit)
-
-    unknown, (rows, groups, total) = await run_in_threadpool(work)
+    labels = await current_labels(request, {"council": filters.council})
+    unknown = council_warnings(labels.council, filters.council)
+    rows, groups, total = await run_in_threadpool(
+        compute, session, filters, references, group_by, sort, limit
+    )
     return {
         "data": rows,
         "meta": {
