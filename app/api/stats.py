@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import CTE, ColumnElement, Numeric, Select, cast, func, select, true
+from sqlalchemy import CTE, ColumnElement, Numeric, Select, cast, func, select, text, true
 from sqlmodel import Session
 
 from app.api.decisions import OUTCOME_LABELS
@@ -124,23 +124,26 @@ class StatsList(BaseModel):
 # --- the query --------------------------------------------------------------------------------
 
 
-def matched(filters: DecisionFilters, references: list[str] | None) -> CTE:
-    """The decisions the filters (and full-text matches, when given) select: one row each."""
+_JOINED = DECISIONS.join(ORGANISATIONS, DECISIONS.c.organisation_id == ORGANISATIONS.c.id)
+
+
+def _conditions(filters: DecisionFilters, references: list[str] | None) -> list[Any]:
     conditions = sql_conditions(filters)
     if references is not None:
         conditions.append(reference_in(references))
+    return conditions
+
+
+def matched(filters: DecisionFilters, references: list[str] | None) -> CTE:
+    """The decisions the filters (and full-text matches, when given) select: one row each."""
+    conditions = _conditions(filters, references)
     d, o = DECISIONS.c, ORGANISATIONS.c
     columns = [
         d.id, d.outcome, d.remedy_total_pence, d.decided_on, d.remedy_types,
         d.category_slug, d.category, d.subcategory_slug, d.subcategory,
         o.slug.label("council_slug"), o.name.label("council_name"),
     ]  # fmt: skip
-    return (
-        select(*columns)
-        .select_from(DECISIONS.join(ORGANISATIONS, d.organisation_id == o.id))
-        .where(*conditions)
-        .cte("matched")
-    )
+    return select(*columns).select_from(_JOINED).where(*conditions).cte("matched")
 
 
 def _grouping(m: CTE, group_by: str) -> tuple[Any, ColumnElement[Any], ColumnElement[Any] | None]:
@@ -197,7 +200,13 @@ def stats_query(
             *columns.values(),
             (label if label is not None else key).label("label"),
             func.count().over().label("groups"),
-            select(func.count()).select_from(m).scalar_subquery().label("total"),
+            # Counted apart from `matched` so the CTE is used once: PostgreSQL then inlines it
+            # instead of writing all matched rows to disk (measured: 180 → see benchmarks).
+            select(func.count())
+            .select_from(_JOINED)
+            .where(*_conditions(filters, references))
+            .scalar_subquery()
+            .label("total"),
         )
         .select_from(source)
         .group_by(key)
@@ -246,6 +255,8 @@ def compute(
     limit: int,
 ) -> tuple[list[dict[str, Any]], int, int]:
     """(rows, groups before limit, decisions matched)."""
+    # Sorting 100,000 rows by group in memory rather than in temporary files (measured).
+    session.execute(text("SET LOCAL work_mem = '32MB'"))
     rows = session.execute(stats_query(filters, references, group_by, sort, limit)).all()
     if not rows:  # every matched decision is in some group, so no group means no decision
         return [], 0, 0
