@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Query, Request
 from sqlalchemy import ColumnElement
@@ -18,21 +18,12 @@ from app.problems import ProblemError
 from app.search.client import MeiliError
 from app.search.filters import DecisionFilters, parse_day, slug_of, sql_conditions
 from app.search.matching import matching_references, reference_in
+from ingest.parse.model import Outcome, RemedyType, Source
 
-OutcomeParam = Literal["upheld", "not_upheld", "closed_after_initial_enquiries", "other"]
-RemedyTypeParam = Literal[
-    "apology",
-    "financial_payment",
-    "service_improvement",
-    "procedure_review",
-    "staff_training",
-    "reassessment",
-    "record_correction",
-    "reconsider_decision",
-    "refund",
-    "other",
-]
-SourceParam = Literal["lgsco", "file", "synthetic"]
+# The vocabularies are the record's own (ingest/parse/model.py): one list, no copy to drift.
+OutcomeParam = Outcome
+RemedyTypeParam = RemedyType
+SourceParam = Source
 MAX_VALUES = 50  # repeated values of one parameter
 
 FullText = Annotated[

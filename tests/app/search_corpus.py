@@ -7,9 +7,10 @@ tests look for, loaded once per module into its own database and index.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import chain
 
 import httpx
 from fastapi import FastAPI
@@ -89,6 +90,29 @@ def _raw(text: str, location: str) -> RawDocument:
     )
 
 
+TRICKY_COUNCIL = 'Comma, and "Quote" Borough Council'
+# Summaries that trouble CSV and feeds (reference → summary), stored as is: the parser would
+# stop a summary at a line break.
+TRICKY = {
+    "91 000 001": 'He said "no, never", then left.\nA second line, with a comma.\r\nA third.',
+    "91 000 002": '=HYPERLINK("http://evil.example/?x=1","click me")',
+    "91 000 003": "+44 1234 567890 was the number the Council gave.",
+    "91 000 004": "-2+3 is how the Council counted the days.",
+    "91 000 005": "@SUM(A1:A9) appears in the Council's spreadsheet.",
+    "91 000 006": "\tTabbed text from a copied table.",
+    "91 000 007": "\rA stray carriage return first.",
+}
+
+
+def tricky_documents() -> Iterator[RawDocument]:
+    for n, (reference, summary) in enumerate(TRICKY.items()):
+        text = hand_written(reference, TRICKY_COUNCIL, summary="placeholder", pay="£300")
+        record = parse_text(text).model_copy(update={"summary": summary})
+        digest = hashlib.sha256((text + summary).encode()).hexdigest()
+        result = DocumentResult(f"tricky:{n}", digest, record)
+        yield RawDocument(result.location, digest, partial(_same, result))
+
+
 def documents() -> Iterator[RawDocument]:
     for n, text in enumerate(HAND_WRITTEN):
         yield _raw(text, f"hand:{n}")
@@ -109,12 +133,16 @@ class LoadedCorpus:
 
 
 async def loaded_corpus(
-    settings: Settings, services: Services, database_url: str, index_name: str
+    settings: Settings,
+    services: Services,
+    database_url: str,
+    index_name: str,
+    extra: Iterable[RawDocument] = (),
 ) -> AsyncIterator[LoadedCorpus]:
     engine = make_engine(database_url, pool_size=2)
     async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
         await ensure_index(meili, index_name)
-        summary = await Loader(engine, meili, index_name).load(documents())
+        summary = await Loader(engine, meili, index_name).load(chain(documents(), extra))
         assert summary.failed == 0, summary.failures
         app = create_app(
             settings.model_copy(update={"meili_index": index_name}),

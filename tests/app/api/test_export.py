@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import io
 import json
 import re
-import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import Any
 
 import httpx
@@ -25,59 +21,16 @@ import pytest
 from starlette.types import Message
 
 from app.api.export import CHUNK_CHARS, COLUMNS, FORMULA_STARTS, export_filename
-from app.config import PROJECT_ROOT, Settings
-from app.search.client import MeiliClient
-from app.stack import Services
-from ingest.documents import DocumentResult, RawDocument
-from ingest.load import Loader
-from ingest.parse.record import parse_text
-from tests.app.search_corpus import SYNTHETIC, LoadedCorpus, hand_written, loaded_corpus
+from app.config import PROJECT_ROOT
+from tests.app.search_corpus import SYNTHETIC, TRICKY, TRICKY_COUNCIL, LoadedCorpus
 from tests.app.test_filters import MATRIX
-from tests.conftest import scratch_database
 
-TRICKY_COUNCIL = 'Comma, and "Quote" Borough Council'
-# reference → summary, stored as is (the parser would stop a summary at a line break).
-TRICKY = {
-    "91 000 001": 'He said "no, never", then left.\nA second line, with a comma.\r\nA third.',
-    "91 000 002": '=HYPERLINK("http://evil.example/?x=1","click me")',
-    "91 000 003": "+44 1234 567890 was the number the Council gave.",
-    "91 000 004": "-2+3 is how the Council counted the days.",
-    "91 000 005": "@SUM(A1:A9) appears in the Council's spreadsheet.",
-    "91 000 006": "\tTabbed text from a copied table.",
-    "91 000 007": "\rA stray carriage return first.",
-}
 TOTAL = SYNTHETIC + 3 + len(TRICKY)
 
 
-def _tricky_documents() -> Iterator[RawDocument]:
-    for n, (reference, summary) in enumerate(TRICKY.items()):
-        text = hand_written(reference, TRICKY_COUNCIL, summary="placeholder", pay="£300")
-        record = parse_text(text).model_copy(update={"summary": summary})
-        digest = hashlib.sha256((text + summary).encode()).hexdigest()
-        result = DocumentResult(f"tricky:{n}", digest, record)
-        yield RawDocument(result.location, digest, partial(lambda r: r, result))
-
-
-async def tricky_corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    """The search corpus of tests/app/search_corpus.py plus the TRICKY decisions."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name):
-            async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
-                loader = Loader(loaded.engine, meili, loaded.index_name)
-                summary = await loader.load(_tricky_documents())
-                assert summary.failed == 0, summary.failures
-            yield loaded
-
-
 @pytest.fixture(scope="module")
-async def corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    async for loaded in tricky_corpus(settings, services, template_database):
-        yield loaded
+def corpus(tricky: LoadedCorpus) -> LoadedCorpus:
+    return tricky
 
 
 async def _export(corpus: LoadedCorpus, **params: Any) -> httpx.Response:

@@ -8,7 +8,6 @@ link to the decision in the API and to its LGSCO page when the source is known.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import feedparser
@@ -17,19 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from app.api.feed import ATOM, FEED_SIZE
-from app.config import Settings
 from app.search.filters import DECISIONS
-from app.stack import Services
-from tests.app.api.test_export import TRICKY, TRICKY_COUNCIL, tricky_corpus
-from tests.app.search_corpus import LoadedCorpus
+from tests.app.search_corpus import TRICKY, TRICKY_COUNCIL, LoadedCorpus
 
 
 @pytest.fixture(scope="module")
-async def corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    async for loaded in tricky_corpus(settings, services, template_database):
-        yield loaded
+def corpus(tricky: LoadedCorpus) -> LoadedCorpus:
+    return tricky
 
 
 async def _feed(corpus: LoadedCorpus, **params: Any) -> tuple[httpx.Response, Any]:

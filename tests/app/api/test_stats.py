@@ -25,9 +25,7 @@ remedy of 0 counts in both.
 from __future__ import annotations
 
 import statistics
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -38,18 +36,15 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from app.api.query import decision_filters
-from app.config import Settings
 from app.search.client import MeiliClient
 from app.search.filters import DECISIONS as DECISION_TABLE
 from app.search.filters import ORGANISATIONS, sql_conditions
 from app.search.matching import matching_references, reference_in
-from app.stack import Services
 from ingest.demo import generate
 from ingest.parse.model import ParsedDecision
 from tests.app.api.bodies import DECISIONS, STATS_EXTRA, load_decisions
-from tests.app.search_corpus import SYNTHETIC, LoadedCorpus, loaded_corpus
+from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 from tests.app.test_filters import MATRIX
-from tests.conftest import scratch_database
 
 Row = dict[str, Any]
 TOTAL = 12
@@ -323,16 +318,6 @@ async def test_unknown_parameter_is_400(client: httpx.AsyncClient) -> None:
 
 
 # --- the synthetic corpus: stats agree with search, SQL and the generator's ground truth --------
-
-
-@pytest.fixture(scope="module")
-async def corpus(
-    settings: Settings, services: Services, template_database: str
-) -> AsyncIterator[LoadedCorpus]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name):
-            yield loaded
 
 
 FULL_TEXT: list[dict[str, Any]] = [
