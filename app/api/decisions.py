@@ -9,15 +9,18 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.api.decision_schemas import DecisionList, DecisionOut
+from app.api.degraded import search_in_postgres
 from app.api.labels import council_warnings, current_labels
 from app.api.query import FullText, decision_filters
 from app.db import get_session
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
+from app.search.client import MeiliUnavailable
 from app.search.filters import DecisionFilters, meili_filter
 from ingest.parse.model import pence_to_pounds
 
@@ -194,7 +197,25 @@ async def search_decisions(
     text = (q or "").strip()
     body = meili_search_body(text, filters, sort, page, per_page, wanted)
     index = request.app.state.index_name
-    found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+    degraded: list[str] = []
+    try:
+        found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+    except MeiliUnavailable as exc:
+        if text:  # full text needs Meilisearch: say so, and when to come back
+            raise ProblemError(
+                503, "Full-text search is unavailable; try again shortly, or leave out q.",
+                type="/problems/search-unavailable", title="Search unavailable",
+                headers={"Retry-After": "5"},
+            ) from exc  # fmt: skip
+        order = sort or "-decided_on"
+        found = await run_in_threadpool(
+            search_in_postgres, request.app.state.engine, filters, order, page, per_page,
+            [FACETS[f] for f in wanted],
+        )  # fmt: skip
+        degraded.append(
+            "Search engine unavailable: answered from the database (same filters, totals and "
+            "facets; no full text)."
+        )
     distribution: dict[str, dict[str, int]] = {
         facet: found.get("facetDistribution", {}).get(FACETS[facet], {}) for facet in wanted
     }
@@ -206,7 +227,7 @@ async def search_decisions(
     if filters.council:
         wanted_labels["council"] = [*wanted_labels.get("council", []), *filters.council]
     labels = await current_labels(request, wanted_labels)
-    warnings = council_warnings(labels.council, filters.council)
+    warnings = council_warnings(labels.council, filters.council) + degraded
     names = {"council": labels.council, "category": labels.category,
              "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS}  # fmt: skip
     links = FacetLinks(request)
