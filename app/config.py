@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         description="Path of a Meilisearch 1.21 binary to use instead of TOOLS_DIR/meilisearch",
     )
     meili_timeout_s: float = Field(5.0, description="Timeout of one call to Meilisearch")
+    statement_timeout_ms: int = Field(
+        15_000,
+        description="PostgreSQL statement_timeout for the API's queries (0: none); an export "
+        "streams in many short fetches, so this bounds one query, not a download",
+    )
     host: str = Field("127.0.0.1", description="Address `ombudsman serve` binds to")
     port: int = Field(8000, description="Port `ombudsman serve` listens on")
     cors_origins: list[str] = Field(
@@ -62,6 +67,23 @@ class Settings(BaseSettings):
         2000, description="Synthetic decisions loaded on first start of `make run` (0: none)"
     )
     log_level: str = Field("info", description="Log level of the service")
+    rate_limit_enabled: bool = Field(
+        False, description="Limit requests per client (docker-compose.yml turns it on)"
+    )
+    rate_limit: str = Field(
+        "600/minute",
+        pattern=r"^\s*[1-9][0-9]*\s*/\s*(second|minute|hour)\s*$",
+        description="Requests allowed per client on every route: N/second, N/minute or N/hour",
+    )
+    rate_limit_export: str = Field(
+        "30/minute",
+        pattern=r"^\s*[1-9][0-9]*\s*/\s*(second|minute|hour)\s*$",
+        description="Stricter limit per client for /v1/decisions/export and /v1/stats",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxies (IPs or CIDRs, JSON list) whose X-Forwarded-For names the client",
+    )
     crawl_base_url: str = Field(
         "https://www.lgo.org.uk", description="The LGSCO website `ombudsman crawl` reads"
     )

@@ -17,9 +17,11 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0) -> Engine:
+    options = f"-c statement_timeout={statement_timeout_ms}" if statement_timeout_ms else ""
     return create_engine(
         sqlalchemy_url(url),
+        connect_args={"connect_timeout": 5, **({"options": options} if options else {})},
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,  # survive a PostgreSQL restart without a 500 on the first request

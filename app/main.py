@@ -17,6 +17,7 @@ from app.caching import CachingMiddleware
 from app.config import Settings
 from app.db import make_engine
 from app.head import HeadAsGet
+from app.ratelimit import RateLimitMiddleware
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import ensure_index
 from app.stack import Services
@@ -38,7 +39,9 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        app.state.engine = make_engine(services.database_url)
+        app.state.engine = make_engine(
+            services.database_url, statement_timeout_ms=settings.statement_timeout_ms
+        )
         app.state.meili = MeiliClient(
             services.meili_url, services.meili_key, timeout=settings.meili_timeout_s
         )
@@ -62,6 +65,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         dependencies=[Depends(reject_unknown_parameters)],
     )
     problems.install(app)
+    app.add_middleware(RateLimitMiddleware, settings=settings)  # innermost: 429s get CORS
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

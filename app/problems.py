@@ -12,11 +12,16 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.search.client import MeiliUnavailable
 
 log = logging.getLogger("ombudsearch.problems")
 
@@ -127,8 +132,37 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL down, too slow or out of connections: the client may retry; it is not a bug."""
+    cancelled = isinstance(getattr(exc, "orig", None), psycopg.errors.QueryCanceled)
+    if cancelled:
+        log.warning("query cancelled by statement_timeout on %s", request.url.path)
+        return problem_response(
+            request, 504, "The query took too long and was cancelled; narrow the filters.",
+            type="/problems/timeout", title="Gateway Timeout",
+        )  # fmt: skip
+    log.error("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+    return problem_response(
+        request, 503, "The database is unavailable; try again shortly.",
+        type="/problems/database-unavailable", title="Database unavailable",
+        headers={"Retry-After": "5"},
+    )  # fmt: skip
+
+
+async def _search_error(request: Request, exc: Exception) -> JSONResponse:
+    """Meilisearch unreachable where no degraded answer exists (e.g. type-ahead)."""
+    return problem_response(
+        request, 503, "The search engine is unavailable; try again shortly.",
+        type="/problems/search-unavailable", title="Search unavailable",
+        headers={"Retry-After": "5"},
+    )  # fmt: skip
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(SQLAlchemyTimeoutError, _database_error)
+    app.add_exception_handler(MeiliUnavailable, _search_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -24,8 +24,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import ColumnElement, Engine, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import SQLModel
 
@@ -175,9 +176,15 @@ def csv_cells(record: dict[str, Any]) -> list[str]:
 # --- streaming -----------------------------------------------------------------------------------
 
 
-def stream_records(engine: Engine, query: Select[Any], base_url: str) -> Iterator[dict[str, Any]]:
-    """Records straight off a server-side cursor: at most YIELD_PER rows held at a time."""
-    with engine.connect() as connection:
+def stream_records(
+    connection: Connection, query: Select[Any], base_url: str
+) -> Iterator[dict[str, Any]]:
+    """Records straight off a server-side cursor: at most YIELD_PER rows held at a time.
+
+    The connection is opened by the caller before the response starts, so a database that is
+    down is a 503 problem rather than a download cut off after its headers; it is closed here.
+    """
+    with connection:
         streaming = connection.execution_options(stream_results=True, yield_per=YIELD_PER)
         for row in streaming.execute(query).mappings():
             yield export_record(row, base_url)
@@ -318,7 +325,8 @@ async def export_decisions(
     kind = _format(format)
     query = export_query(await matching_conditions(request, filters, q), sort)
     base_url = str(request.base_url).rstrip("/")
-    records = stream_records(request.app.state.engine, query, base_url)
+    connection = await run_in_threadpool(request.app.state.engine.connect)
+    records = stream_records(connection, query, base_url)
     chunks = csv_chunks(records) if kind == "csv" else ndjson_chunks(records)
     filename = export_filename(request.query_params.multi_items(), kind, datetime.now(UTC).date())
     return StreamingResponse(
