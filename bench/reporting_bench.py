@@ -3,11 +3,16 @@
 - `GET /v1/stats?group_by=council`: under 200 ms (p50 and p99 over sequential requests).
 - export of every decision as CSV: under 15 s, the server's peak memory under 300 MB. Peak
   memory is the kernel's high-water mark of the server process (VmHWM), read before and after.
+- a soak (issue 8): 16 clients for 60 s over a mix; no errors; RSS at start and end.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
+import shutil
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,4 +56,66 @@ def bench_export(port: int, pid: int, expected: int) -> None:
         f"export CSV of {expected:,} decisions: HTTP {response.status}, {size / 1e6:,.1f} MB, "
         f"{lines:,} lines in {elapsed:.1f} s; server peak RSS {before:.0f} MB before, "
         f"{after:.0f} MB after; target < 15 s and < 300 MB: {verdict}"
+    )
+
+
+SOAK_PATHS = [
+    "/v1/decisions?outcome=upheld&category=education&facets=council,outcome",
+    "/v1/decisions?q=delay",
+    "/v1/decisions?q=delay&outcome=upheld&facets=council,outcome",
+    "/v1/decisions?page=2500&per_page=20",
+    "/v1/stats?group_by=council",
+    "/v1/stats?group_by=year&outcome=upheld",
+    "/v1/decisions/export?format=csv&category=education&outcome=upheld&decided_from=2024-01-01",
+    "/v1/decisions/export?format=ndjson&remedy_min=2000&decided_from=2025-01-01",
+    "/v1/decisions/feed.atom?outcome=upheld",
+]
+SOAK_SCRIPT = """
+paths = {{{paths}}}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'SOAK {{"requests":%d,"duration_us":%d,"errors":%d,"p50_us":%d,"p99_us":%d}}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench_soak(port: int, pid: int, seconds: float = 60.0) -> None:
+    """16 clients for a minute over a mix of searches, stats, exports and feeds (issue 8)."""
+    if not shutil.which("wrk"):
+        print("soak: skipped (wrk not installed; `make bench` installs it)")
+        return
+    paths = ", ".join(f'"{p}"' for p in SOAK_PATHS)
+    start_rss = _rss_mb(pid)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(SOAK_SCRIPT.format(paths=paths))
+        lua.flush()
+        out = subprocess.run(
+            ["wrk", "-t1", "-c16", f"-d{seconds:g}s", "--timeout", "30s", "-s", lua.name,
+             f"http://{HOST}:{port}"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    figures = json.loads(next(x for x in out.splitlines() if x.startswith("SOAK "))[5:])
+    rate = figures["requests"] / (figures["duration_us"] / 1e6)
+    verdict = "meets" if figures["errors"] == 0 else "MISSES"
+    print(
+        f"soak, 16 clients for {seconds:g} s over {len(SOAK_PATHS)} searches/stats/exports/feeds: "
+        f"{figures['requests']:,} requests ({rate:,.0f}/s), {figures['errors']} errors, "
+        f"p50 {figures['p50_us'] / 1000:.1f} ms, p99 {figures['p99_us'] / 1000:.1f} ms; "
+        f"server RSS {start_rss:.0f} MB at start, {_rss_mb(pid):.0f} MB at end; "
+        f"errors must be 0: {verdict}"
     )

@@ -662,10 +662,15 @@ def run(options: Options) -> None:
                 print(f"  measured {search.name}")
             print_table(lines)
             bench_reference(services, port, options)
-            from bench.reporting_bench import bench_export, bench_stats  # imports this module
+            from bench.reporting_bench import (  # imports this module
+                bench_export,
+                bench_soak,
+                bench_stats,
+            )
 
             bench_stats(port, options)
             bench_export(port, pid, options.count)
+            bench_soak(port, pid)
     print(f"load average after: {_load_average()} (1, 5, 15 min)")
 
 
