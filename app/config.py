@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -96,6 +97,13 @@ class Settings(BaseSettings):
     crawl_contact_url: str = Field(
         "https://github.com/ombudsearch/ombudsearch",
         description="Contact URL sent in the crawler's User-Agent, so the site can reach us",
+    )
+    log_format: Literal["plain", "json"] = Field(
+        "plain",
+        description="Log lines as plain text or one JSON object per line (for log collectors)",
+    )
+    metrics_enabled: bool = Field(
+        True, description="Serve /metrics (Prometheus); off where no proxy keeps it private"
     )
 
 

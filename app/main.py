@@ -10,16 +10,18 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
-from app.api import categories, councils, decisions, export, feed, health, stats
+from app.api import categories, councils, decisions, export, feed, health, metrics, stats
 from app.api.labels import LabelCache
 from app.api.strictness import reject_unknown_parameters
 from app.caching import CachingMiddleware
 from app.config import Settings
 from app.db import make_engine
 from app.head import HeadAsGet
+from app.observability import HttpMetrics, MetricsMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimitMiddleware
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import ensure_index
+from app.security import SecurityHeadersMiddleware
 from app.stack import Services
 
 log = logging.getLogger("ombudsearch.app")
@@ -75,8 +77,14 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
             expose_headers=["ETag", "Link"],
         )
     app.add_middleware(CachingMiddleware)
+    app.state.http_metrics = HttpMetrics()  # per app: tests make many apps in one process
+    app.add_middleware(MetricsMiddleware, metrics=app.state.http_metrics)  # inside HeadAsGet
     app.add_middleware(HeadAsGet)  # outermost: caching sees a GET and tags it as such
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every response and log line has it
     app.include_router(health.router)
+    if settings.metrics_enabled:
+        app.include_router(metrics.router)
     # /v1/decisions/export and /feed.atom before /v1/decisions/{reference}, which would take them.
     app.include_router(export.router)
     app.include_router(feed.router)

@@ -21,7 +21,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.observability import REQUEST_ID_HEADER, request_id_of
 from app.search.client import MeiliUnavailable
+from app.security import security_headers
 
 log = logging.getLogger("ombudsearch.problems")
 
@@ -35,7 +37,11 @@ class Problem(BaseModel):
     title: str = Field(description="Short summary of the kind of problem", examples=["Not Found"])
     status: int = Field(description="The HTTP status code", examples=[404])
     detail: str | None = Field(None, description="What went wrong with this request")
-    instance: str | None = Field(None, description="The request path that met the problem")
+    instance: str | None = Field(
+        None,
+        description="The request path that met the problem and the request id to quote",
+        examples=["/v1/decisions/21-001-234#request-3f2a9c0e4b5d4e6f8a7b6c5d4e3f2a1b"],
+    )
 
 
 def problem_responses(**descriptions: str) -> dict[int | str, dict[str, Any]]:
@@ -87,15 +93,23 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
+    # The id goes in `instance` so whoever quotes the error quotes what finds its log lines; and
+    # in the headers here too, since a 500 is sent from outside the middlewares that add them.
+    request_id = request_id_of(request.scope)
+    instance = f"{request.url.path}#request-{request_id}" if request_id else request.url.path
     body: dict[str, Any] = {
         "type": type,
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": instance,
         **extensions,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    sent = security_headers(request.url.path)
+    if request_id:
+        sent[REQUEST_ID_HEADER] = request_id
+    sent.update(headers or {})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=sent)
 
 
 async def _problem_error(request: Request, exc: Exception) -> JSONResponse:
@@ -128,7 +142,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception(
+        "unhandled error on %s %s", request.method, request.url.path,
+        extra={"request_id": request_id_of(request.scope)},  # the contextvar is reset by now
+    )  # fmt: skip
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
 
 

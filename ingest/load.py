@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, SQLModel, col
 
 from app.models import Decision, IngestRun, Organisation, utcnow
+from app.observability import INGEST_DOCUMENTS
 from app.search.client import MeiliClient
 from app.search.index import add_documents, document_for
 from ingest.documents import RawDocument
@@ -55,6 +56,7 @@ class Summary:
 
     def fail(self, location: str, reason: str) -> None:
         self.failed += 1
+        INGEST_DOCUMENTS.labels("failed").inc()
         self.failures.append(Failure(location, reason))
 
 
@@ -210,6 +212,7 @@ class Loader:
         for document, key in zip(batch, identities, strict=True):
             if key in stored:
                 summary.unchanged += 1
+                INGEST_DOCUMENTS.labels("unchanged").inc()
                 continue
             stored.add(key)  # the same document twice in one batch: the second is unchanged
             result = document.parse()
@@ -274,7 +277,9 @@ class Loader:
             if payments:
                 connection.execute(insert(PAYMENTS), payments)
         summary.updated += len(existing)
+        INGEST_DOCUMENTS.labels("updated").inc(len(existing))
         summary.created += len(run) - len(existing)
+        INGEST_DOCUMENTS.labels("created").inc(len(run) - len(existing))
         return list(ids.values())
 
     @staticmethod

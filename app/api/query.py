@@ -24,7 +24,7 @@ from ingest.parse.model import Outcome, RemedyType, Source
 OutcomeParam = Outcome
 RemedyTypeParam = RemedyType
 SourceParam = Source
-MAX_VALUES = 50  # repeated values of one parameter
+MAX_VALUES = 50  # repeated values of one parameter (maxItems in the OpenAPI schema)
 
 FullText = Annotated[
     str | None,
@@ -73,8 +73,6 @@ def _day(param: str, value: str | None) -> date | None:
 
 
 def _slugs(param: str, values: list[str]) -> list[str]:
-    if len(values) > MAX_VALUES:
-        raise _invalid(param, f"at most {MAX_VALUES} values")
     slugs = []
     for value in values:
         if len(value) > 200:
@@ -90,6 +88,7 @@ def decision_filters(
     council: Annotated[
         list[str],
         Query(
+            max_length=MAX_VALUES,
             description="Council or other body, by slug or name (any case). Repeat for OR.",
             examples=["kent-county-council"],
         ),
@@ -97,6 +96,7 @@ def decision_filters(
     category: Annotated[
         list[str],
         Query(
+            max_length=MAX_VALUES,
             description="LGSCO category, by slug or name. Repeat for OR.",
             examples=["children-s-care-services"],
         ),
@@ -104,17 +104,23 @@ def decision_filters(
     subcategory: Annotated[
         list[str],
         Query(
+            max_length=MAX_VALUES,
             description="LGSCO sub-category, by slug or name. Repeat for OR.",
             examples=["child-protection"],
         ),
     ] = [],  # noqa: B006
     outcome: Annotated[
         list[OutcomeParam],
-        Query(description="Normalised outcome. Repeat for OR.", examples=["upheld"]),
+        Query(
+            max_length=MAX_VALUES,
+            description="Normalised outcome. Repeat for OR.",
+            examples=["upheld"],
+        ),
     ] = [],  # noqa: B006
     remedy_type: Annotated[
         list[RemedyTypeParam],
         Query(
+            max_length=MAX_VALUES,
             description="Decisions whose remedy includes this type. Repeat for OR.",
             examples=["financial_payment"],
         ),
@@ -122,6 +128,7 @@ def decision_filters(
     source: Annotated[
         list[SourceParam],
         Query(
+            max_length=MAX_VALUES,
             description="Where the record came from; `synthetic` is fictional demo data.",
             examples=["lgsco"],
         ),
@@ -150,9 +157,6 @@ def decision_filters(
         Query(description="Decided on or before: an ISO date or a time ago.", examples=["-30d"]),
     ] = None,
 ) -> DecisionFilters:
-    for name, values in (("outcome", outcome), ("remedy_type", remedy_type), ("source", source)):
-        if len(values) > MAX_VALUES:
-            raise _invalid(name, f"at most {MAX_VALUES} values")
     filters = DecisionFilters(
         council=_slugs("council", council),
         category=_slugs("category", category),

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from app.observability import CRAWL_PAGES
 from ingest.crawl import state
 from ingest.crawl.client import FetchError, PoliteClient
 from ingest.crawl.listing import PAGE_SIZE, Listed, listing_path, parse_listing
@@ -148,6 +149,7 @@ class Crawler:
             stored = before is not None and before["status"] == 200 and not before["error"]
             if stored and not revisit:
                 self.summary.already_stored += 1
+                CRAWL_PAGES.labels("already_stored").inc()
                 continue
             if self.max_pages is not None and self.summary.pages_fetched >= self.max_pages:
                 await self._land(batch)
@@ -174,13 +176,16 @@ class Crawler:
             self._fail(item.url, str(exc), status=0)
             return None
         self.summary.pages_fetched += 1
+        CRAWL_PAGES.labels("fetched").inc()
         if self.on_progress:
             self.on_progress(self.summary)
         if response.status_code == 304:
             self.summary.not_modified += 1
+            CRAWL_PAGES.labels("not_modified").inc()
             return None
         if response.status_code in (404, 410):
             self.summary.gone += 1
+            CRAWL_PAGES.labels("gone").inc()
             state.record_pages(self.engine, [{"url": item.url, "status": response.status_code}])
             return None
         if response.status_code != 200:
@@ -193,6 +198,7 @@ class Crawler:
 
     def _fail(self, url: str, reason: str, *, status: int) -> None:
         self.summary.failed += 1
+        CRAWL_PAGES.labels("failed").inc()
         self.summary.failures.append((url, reason))
         state.record_pages(self.engine, [{"url": url, "status": status, "error": reason}])
 
@@ -207,6 +213,7 @@ class Crawler:
         for raw, row in batch:
             if raw.location in reasons:
                 self.summary.failed += 1
+                CRAWL_PAGES.labels("failed").inc()
                 self.summary.failures.append((raw.location, reasons[raw.location]))
                 row = {**row, "error": reasons[raw.location]}
             rows.append(row)
