@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         pattern=r"^\s*[1-9][0-9]*\s*/\s*(second|minute|hour)\s*$",
         description="Stricter limit per client for /v1/decisions/export and /v1/stats",
     )
+    rate_limit_api_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="API keys (JSON list) whose X-API-Key requests get a bucket of their own; "
+        "any other key counts against the client's address",
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="Proxies (IPs or CIDRs, JSON list) whose X-Forwarded-For names the client",

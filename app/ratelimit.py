@@ -165,14 +165,20 @@ def client_address(scope: Scope, trusted: tuple[Network, ...]) -> str:
     return hops[0] if hops else address
 
 
-def client_id(scope: Scope, trusted: tuple[Network, ...]) -> str:
-    """Whom the request counts against: `key:<sha256 prefix>` or `ip:<address>`.
+def key_hash(api_key: str) -> str:
+    """Keys are kept and logged only as this, so neither memory dumps nor logs hold them."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:32]
 
-    The key is hashed so that neither memory dumps nor logs ever hold it.
+
+def client_id(scope: Scope, trusted: tuple[Network, ...], known_keys: frozenset[str]) -> str:
+    """Whom the request counts against: `key:<hash>` for a known API key, else `ip:<address>`.
+
+    Only keys listed in RATE_LIMIT_API_KEYS get a bucket of their own: were any key enough,
+    a client could dodge its limit by sending a new made-up key with every request.
     """
     api_key = Headers(scope=scope).get("x-api-key")
-    if api_key:
-        return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:32]
+    if api_key and key_hash(api_key) in known_keys:
+        return "key:" + key_hash(api_key)
     return "ip:" + client_address(scope, trusted)
 
 
@@ -212,6 +218,9 @@ class RateLimitMiddleware:
         self.general = parse_rate(settings.rate_limit, "general")
         self.expensive = parse_rate(settings.rate_limit_export, "export")
         self.trusted = _networks(settings.trusted_proxies)
+        self.known_keys = frozenset(
+            key_hash(key.get_secret_value()) for key in settings.rate_limit_api_keys
+        )
         self.limiter = limiter if limiter is not None else RateLimiter()  # empty is falsy
 
     def rule_for(self, path: str) -> Rule | None:
@@ -230,7 +239,7 @@ class RateLimitMiddleware:
         if rule is None:
             await self.app(scope, receive, send)
             return
-        client = client_id(scope, self.trusted)
+        client = client_id(scope, self.trusted, self.known_keys)
         decision = self.limiter.hit(rule, client)
         headers = _headers(rule, decision)
         if not decision.allowed:

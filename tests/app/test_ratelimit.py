@@ -8,6 +8,7 @@ import logging
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from starlette.types import Receive, Scope, Send
 
 from app.config import Settings
@@ -50,7 +51,10 @@ def client_for(app: object, address: str = "127.0.0.1") -> httpx.AsyncClient:
 @pytest.fixture
 def tiny_app(settings: Settings, test_services: Services) -> FastAPI:
     """The real application with 3 requests a minute; only routes needing no services are hit."""
-    return create_app(limited(settings, rate_limit="3/minute"), test_services)
+    keys = [SecretStr("alice"), SecretStr("bob"), SecretStr("s3cret-key-value")]
+    return create_app(
+        limited(settings, rate_limit="3/minute", rate_limit_api_keys=keys), test_services
+    )
 
 
 async def test_fourth_request_is_a_429_problem_with_retry_after(tiny_app: FastAPI) -> None:
@@ -87,6 +91,15 @@ async def test_other_clients_are_not_affected(tiny_app: FastAPI) -> None:
         elsewhere = await other_ip.get("/openapi.json")
     assert [keyed.status_code, other_key.status_code, elsewhere.status_code] == [200, 200, 200]
     assert keyed.headers["ratelimit-remaining"] == "2"
+
+
+async def test_an_unknown_api_key_counts_against_the_address(tiny_app: FastAPI) -> None:
+    async with client_for(tiny_app) as client:
+        answers = [
+            await client.get("/openapi.json", headers={"X-API-Key": f"made-up-{n}"})
+            for n in range(4)
+        ]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
 
 
 async def test_api_key_is_never_logged(tiny_app: FastAPI, caplog: pytest.LogCaptureFixture) -> None:
