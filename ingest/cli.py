@@ -42,10 +42,11 @@ def _group() -> None:
     """Ombudsearch: parse, load and serve LGSCO decisions."""
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _configure_logging(settings: Settings) -> None:
+    """One root handler (JSON lines with LOG_FORMAT=json), request ids in every line."""
+    from app.observability import configure_logging
+
+    configure_logging(settings.log_level, json=settings.log_format == "json")
     # Libraries narrate every request and migration step at INFO: keep the log for our events.
     for noisy in ("httpx", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -206,7 +207,7 @@ def ingest(
 ) -> None:
     """Parse and load documents; idempotent. Exit 1 if any document failed."""
     settings = get_settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     mapping = _read_url_map(url_map) if url_map else {}
     with _database(settings) as (engine, services):
         summary = run_ingest(settings, engine, services, paths, mapping)
@@ -250,7 +251,7 @@ def crawl(
     from ingest.load import Loader
 
     settings = get_settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     first, last = _day_option(from_day, "--from"), _day_option(to_day, "--to")
     user_agent = f"Ombudsearch/0.1 (+{settings.crawl_contact_url})"
 
@@ -341,7 +342,7 @@ def reindex() -> None:
     from ingest.maintenance import rebuild_index
 
     settings = get_settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     count = _with_meili(settings, lambda e, m: rebuild_index(e, m, settings.meili_index))
     err.print(f"reindexed {count} decisions into {settings.meili_index}")
 
@@ -352,7 +353,7 @@ def check() -> None:
     from ingest.maintenance import compare
 
     settings = get_settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     drift = _with_meili(settings, lambda e, m: compare(e, m, settings.meili_index))
     table = Table(title="PostgreSQL and Meilisearch")
     table.add_column("check")
@@ -387,7 +388,7 @@ def demo_data(
     from ingest.demo import write_jsonl
 
     settings = get_settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     if out_file is not None:
         written = write_jsonl(out_file, count, seed)
         err.print(f"wrote {written} synthetic decisions to {out_file}")
@@ -436,7 +437,7 @@ def serve(
     from app.stack import local_services
 
     settings = get_settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     with local_services(settings) as services:
         with _database(settings) as (engine, services):
             load_demo_if_empty(settings, engine, services)
@@ -446,6 +447,7 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level=settings.log_level.lower(),
+            log_config=None,  # keep our logging: one format, request ids
         )
 
 
