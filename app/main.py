@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from app.observability import HttpMetrics, MetricsMiddleware, RequestIdMiddlewar
 from app.ratelimit import RateLimitMiddleware
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import ensure_index
+from app.search.keys import ensure_search_key, search_key
 from app.security import SecurityHeadersMiddleware
 from app.stack import Services
 
@@ -35,6 +37,30 @@ Errors are `application/problem+json` (RFC 9457).
 """
 
 
+async def _prepare_search(
+    services: Services, index: str, attempts: int | None = None, retry_s: float = 5.0
+) -> bool:
+    """Index settings and the search-only key, with the master key, until it works.
+
+    Runs beside the app so a Meilisearch that is down at start-up delays nothing: the app serves
+    (degraded) meanwhile, and this keeps trying. The master key is used here and nowhere else.
+    """
+    tried = 0
+    async with MeiliClient(services.meili_url, services.meili_key) as admin:
+        while True:
+            try:
+                await ensure_index(admin, index)
+                if services.meili_key:
+                    await ensure_search_key(admin, index)
+                return True
+            except MeiliError as exc:  # /readyz says what is down meanwhile
+                tried += 1
+                if attempts is not None and tried >= attempts:
+                    log.error("Meilisearch not prepared (%s); retrying in the background", exc)
+                    return False
+                await asyncio.sleep(retry_s)
+
+
 def create_app(settings: Settings, services: Services) -> FastAPI:
     """The application, bound to the services it will use (found or started by the caller)."""
 
@@ -44,18 +70,21 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         app.state.engine = make_engine(
             services.database_url, statement_timeout_ms=settings.statement_timeout_ms
         )
-        app.state.meili = MeiliClient(
-            services.meili_url, services.meili_key, timeout=settings.meili_timeout_s
-        )
-        app.state.index_name = settings.meili_index
+        index = settings.meili_index
+        key = search_key(services.meili_key, index) if services.meili_key else None
+        app.state.meili = MeiliClient(services.meili_url, key, timeout=settings.meili_timeout_s)
+        app.state.index_name = index
         app.state.labels = LabelCache(app.state.engine)
-        try:
-            await ensure_index(app.state.meili, settings.meili_index)
-        except MeiliError as exc:  # serve anyway: /readyz says what is down
-            log.error("could not apply Meilisearch index settings: %s", exc)
+        # The first attempt is awaited (searches work as soon as the app answers); if
+        # Meilisearch is down, later attempts run in the background while the app serves.
+        retrying = None
+        if not await _prepare_search(services, index, attempts=1):
+            retrying = asyncio.create_task(_prepare_search(services, index))
         try:
             yield
         finally:
+            if retrying is not None:
+                retrying.cancel()
             await app.state.meili.aclose()
             app.state.engine.dispose()
 

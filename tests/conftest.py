@@ -35,6 +35,7 @@ from app.db import make_engine, sqlalchemy_url
 from app.main import create_app
 from app.search.client import MeiliClient
 from app.search.index import delete_index
+from app.search.keys import delete_search_key
 from app.stack import Services, local_services, owner_of
 
 
@@ -136,6 +137,7 @@ async def meili(services: Services, index_name: str) -> AsyncIterator[MeiliClien
     client = MeiliClient(services.meili_url, services.meili_key)
     yield client
     await delete_index(client, index_name)
+    await delete_search_key(client, index_name)
     await client.aclose()
 
 

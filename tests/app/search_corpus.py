@@ -21,6 +21,7 @@ from app.db import make_engine
 from app.main import create_app
 from app.search.client import MeiliClient
 from app.search.index import delete_index, ensure_index
+from app.search.keys import delete_search_key
 from app.stack import Services
 from ingest.demo import generate
 from ingest.documents import DocumentResult, RawDocument
@@ -155,4 +156,5 @@ async def loaded_corpus(
             ) as client:
                 yield LoadedCorpus(app, client, engine, index_name)
         await delete_index(meili, index_name)
+        await delete_search_key(meili, index_name)
     engine.dispose()

@@ -1,0 +1,30 @@
+"""The request path holds a search-only key: it can search its index and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from app.search.client import MeiliClient, MeiliError
+from app.search.keys import search_key
+from app.stack import Services
+
+
+async def test_the_app_searches_with_a_key_that_cannot_write(
+    app: FastAPI, services: Services, index_name: str
+) -> None:
+    if not services.meili_key:
+        pytest.skip("Meilisearch without a master key has no keys to restrict")
+    client: MeiliClient = app.state.meili
+    found = await client.request("POST", f"/indexes/{index_name}/search", {"q": ""})
+    assert found["hits"] == []
+    assert search_key(services.meili_key, index_name) != services.meili_key
+    for method, path, body in [
+        ("POST", f"/indexes/{index_name}/documents", [{"id": "x"}]),
+        ("DELETE", f"/indexes/{index_name}", None),
+        ("GET", "/keys", None),
+        ("POST", "/indexes/other/search", {"q": ""}),
+    ]:
+        with pytest.raises(MeiliError) as refused:
+            await client.request(method, path, body)
+        assert refused.value.status == 403, (method, path)
