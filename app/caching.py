@@ -34,6 +34,8 @@ from collections.abc import Iterable
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.asgi import app_path
+
 DEFAULT_CACHE_CONTROL = "public, max-age=60"
 NO_STORE = "no-store"
 UNCACHED_PATHS = frozenset({"/healthz", "/readyz"})
@@ -81,15 +83,6 @@ def if_none_match_matches(header: str, etag: str) -> bool:
     return any(match.group(2) == current for match in _ENTITY_TAG.finditer(header))
 
 
-def _path(scope: Scope) -> str:
-    """The path inside the application, whether or not it is mounted under a root path."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :] or "/"
-    return path
-
-
 def _without(
     headers: Iterable[tuple[bytes, bytes]], names: frozenset[bytes]
 ) -> list[tuple[bytes, bytes]]:
@@ -106,7 +99,7 @@ class CachingMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        never_cache = _path(scope) in UNCACHED_PATHS
+        never_cache = app_path(scope) in UNCACHED_PATHS
         # Several If-None-Match lines mean the same as one comma-joined line (RFC 9110 §5.3).
         lines = Headers(scope=scope).getlist("if-none-match")
         if_none_match = ", ".join(lines) if lines else None

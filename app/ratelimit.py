@@ -42,6 +42,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.asgi import app_path
 from app.config import Settings
 from app.problems import problem_response
 
@@ -182,15 +183,6 @@ def client_id(scope: Scope, trusted: tuple[Network, ...], known_keys: frozenset[
     return "ip:" + client_address(scope, trusted)
 
 
-def _path(scope: Scope) -> str:
-    """The path inside the application, whether or not it is mounted under a root path."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :] or "/"
-    return path
-
-
 def _headers(rule: Rule, decision: Decision) -> dict[str, str]:
     return {
         "RateLimit-Limit": str(rule.limit),
@@ -235,7 +227,7 @@ class RateLimitMiddleware:
         if not self.enabled or scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rule = self.rule_for(_path(scope))
+        rule = self.rule_for(app_path(scope))
         if rule is None:
             await self.app(scope, receive, send)
             return
