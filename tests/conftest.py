@@ -51,7 +51,9 @@ def _with_database(database_url: str, database: str) -> str:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(demo_count=0)
+    # A generous Meilisearch timeout: a loaded CI machine can stall it for seconds (seen once);
+    # timeouts themselves are tested with unreachable ports, not with slowness.
+    return Settings(demo_count=0, meili_timeout_s=30)
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,7 @@ class MeiliClient:
         if key:
             headers["Authorization"] = f"Bearer {key}"
         self.url = url.rstrip("/")
+        self.key = key
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
