@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.search.client import MeiliClient, MeiliError
-from app.search.keys import search_key
+from app.search.keys import search_key, search_key_uid
 from app.stack import Services
 
 
@@ -23,7 +23,6 @@ async def test_the_app_searches_with_a_key_that_cannot_write(
     client = MeiliClient(services.meili_url, key, timeout=60)
     for method, path, body in [
         ("POST", f"/indexes/{index_name}/documents", [{"id": "x"}]),
-        ("DELETE", f"/indexes/{index_name}", None),
         ("GET", "/keys", None),
         ("POST", "/indexes/other/search", {"q": ""}),
     ]:
@@ -31,3 +30,9 @@ async def test_the_app_searches_with_a_key_that_cannot_write(
             await client.request(method, path, body)
         assert refused.value.status == 403, (method, path)
     await client.aclose()
+    # What the key may do, as Meilisearch records it. (Not asked live: an unauthorised
+    # DELETE /indexes/… was seen to hang for a minute in a full run instead of answering 403.)
+    async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as admin:
+        recorded = await admin.request("GET", f"/keys/{search_key_uid(index_name)}")
+    assert (recorded["actions"], recorded["indexes"]) == (["search"], [index_name])
+    assert recorded["expiresAt"] is None
