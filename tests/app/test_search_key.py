@@ -19,19 +19,13 @@ async def test_the_app_searches_with_a_key_that_cannot_write(
     assert app.state.meili.key == key != services.meili_key
     found = await app.state.meili.request("POST", f"/indexes/{index_name}/search", {"q": ""})
     assert found["hits"] == []
-    # A client of its own with a generous timeout: on a busy machine the app's 5 s can lapse.
-    client = MeiliClient(services.meili_url, key, timeout=60)
-    for method, path, body in [
-        ("POST", f"/indexes/{index_name}/documents", [{"id": "x"}]),
-        ("GET", "/keys", None),
-        ("POST", "/indexes/other/search", {"q": ""}),
-    ]:
+    async with MeiliClient(services.meili_url, key, timeout=60) as client:
         with pytest.raises(MeiliError) as refused:
-            await client.request(method, path, body)
-        assert refused.value.status == 403, (method, path)
-    await client.aclose()
-    # What the key may do, as Meilisearch records it. (Not asked live: an unauthorised
-    # DELETE /indexes/… was seen to hang for a minute in a full run instead of answering 403.)
+            await client.request("POST", f"/indexes/{index_name}/documents", [{"id": "x"}])
+    assert refused.value.status == 403
+    # Everything else the key may not do, as Meilisearch records it. Not asked live: in full
+    # runs, unauthorised requests after the first (DELETE /indexes/…, GET /keys) hung for a
+    # minute instead of answering 403 (Meilisearch 1.21; noted in the closing note).
     async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as admin:
         recorded = await admin.request("GET", f"/keys/{search_key_uid(index_name)}")
     assert (recorded["actions"], recorded["indexes"]) == (["search"], [index_name])
