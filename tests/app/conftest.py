@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from app.config import Settings
+from app.main import create_app
 from app.stack import Services
 from tests.app.search_corpus import LoadedCorpus, loaded_corpus
 from tests.conftest import scratch_database
@@ -22,3 +24,16 @@ async def corpus(
     with scratch_database(services, name, template_database) as url:
         async for loaded in loaded_corpus(settings, services, url, name):
             yield loaded
+
+
+CORS_ORIGIN = "https://news.example"
+
+
+@pytest.fixture
+def cors_client(settings: Settings, test_services: Services, index_name: str) -> httpx.AsyncClient:
+    """A client of an app that allows CORS_ORIGIN (its lifespan is not needed for /healthz)."""
+    configured = settings.model_copy(
+        update={"meili_index": index_name, "cors_origins": [CORS_ORIGIN]}
+    )
+    transport = httpx.ASGITransport(app=create_app(configured, test_services))
+    return httpx.AsyncClient(transport=transport, base_url="http://t")

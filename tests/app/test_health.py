@@ -80,15 +80,8 @@ async def test_openapi_and_docs_are_served(client: httpx.AsyncClient) -> None:
     assert "swagger" in docs.text.lower()
 
 
-async def test_cors_allows_configured_origin(
-    settings: Settings, test_services: Services, index_name: str
-) -> None:
-    configured = settings.model_copy(
-        update={"meili_index": index_name, "cors_origins": ["https://news.example"]}
-    )
-    app = create_app(configured, test_services)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+async def test_cors_allows_configured_origin(cors_client: httpx.AsyncClient) -> None:
+    async with cors_client as client:
         allowed = await client.get("/healthz", headers={"Origin": "https://news.example"})
         other = await client.get("/healthz", headers={"Origin": "https://evil.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://news.example"

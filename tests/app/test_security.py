@@ -5,10 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.config import Settings
-from app.main import create_app
 from app.security import API_CSP
-from app.stack import Services
 
 COMMON = {
     "x-content-type-options": "nosniff",
@@ -65,15 +62,8 @@ async def test_docs_pages_work_and_allow_what_they_load(
     assert "https://cdn.jsdelivr.net/npm/" in response.text  # what the policy allows, it loads
 
 
-async def test_cors_still_works_alongside(
-    settings: Settings, test_services: Services, index_name: str
-) -> None:
-    configured = settings.model_copy(
-        update={"meili_index": index_name, "cors_origins": ["https://news.example"]}
-    )
-    app = create_app(configured, test_services)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+async def test_cors_still_works_alongside(cors_client: httpx.AsyncClient) -> None:
+    async with cors_client as client:
         response = await client.get("/healthz", headers={"Origin": "https://news.example"})
         preflight = await client.options(
             "/healthz",
