@@ -13,9 +13,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, extract, func, select
 from sqlalchemy.sql.elements import UnaryExpression
 
-from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters, sql_conditions
+from app.search.filters import (
+    DECISIONS,
+    DECISIONS_WITH_BODIES,
+    ORGANISATIONS,
+    DecisionFilters,
+    sql_conditions,
+)
 
-_JOINED = DECISIONS.join(ORGANISATIONS, DECISIONS.c.organisation_id == ORGANISATIONS.c.id)
 d, o = DECISIONS.c, ORGANISATIONS.c
 _FIELDS: dict[str, ColumnElement[Any]] = {
     "reference": d.reference,
@@ -62,13 +67,13 @@ def _facet(engine: Engine, attribute: str, conditions: list[ColumnElement[bool]]
     """Counts per value, nulls left out (as Meilisearch's facetDistribution leaves them out)."""
     if attribute == "remedy_types":
         value: ColumnElement[Any] = func.unnest(d.remedy_types).label("value")
-        inner = select(value).select_from(_JOINED).where(*conditions).subquery()
+        inner = select(value).select_from(DECISIONS_WITH_BODIES).where(*conditions).subquery()
         query = select(inner.c.value, func.count()).group_by(inner.c.value)
     else:
         column = _FACETS[attribute]
         query = (
             select(column, func.count())
-            .select_from(_JOINED)
+            .select_from(DECISIONS_WITH_BODIES)
             .where(*conditions, column.is_not(None))
             .group_by(column)
         )
@@ -88,14 +93,17 @@ def search_in_postgres(
     conditions = sql_conditions(filters)
     rows = (
         select(*(column.label(name) for name, column in _FIELDS.items()))
-        .select_from(_JOINED)
+        .select_from(DECISIONS_WITH_BODIES)
         .where(*conditions)
         .order_by(*_ORDER.get(order, _ORDER["-decided_on"]))
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
     with engine.connect() as conn:
-        total = conn.scalar(select(func.count()).select_from(_JOINED).where(*conditions)) or 0
+        total = (
+            conn.scalar(select(func.count()).select_from(DECISIONS_WITH_BODIES).where(*conditions))
+            or 0
+        )
         hits = [_hit(row) for row in conn.execute(rows)]
     return {
         "hits": hits,

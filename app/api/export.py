@@ -33,7 +33,7 @@ from sqlmodel import SQLModel
 from app.api.decisions import reference_path
 from app.api.query import FullText, decision_filters, matching_conditions
 from app.problems import ProblemError, problem_responses
-from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters
+from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 from ingest.parse.model import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["export"])
@@ -108,7 +108,7 @@ def export_query(conditions: list[ColumnElement[bool]], sort: str) -> Select[Any
     ]  # fmt: skip
     return (
         select(*columns)
-        .select_from(DECISIONS.join(ORGANISATIONS, d.organisation_id == o.id))
+        .select_from(DECISIONS_WITH_BODIES)
         .where(*conditions)
         .order_by(*SORTS[sort])
     )

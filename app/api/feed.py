@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Engine, func, select
 from app.api.decisions import OUTCOME_LABELS, reference_path
 from app.api.query import FullText, decision_filters, matching_conditions
 from app.problems import problem_responses
-from app.search.filters import DECISIONS, ORGANISATIONS, DecisionFilters
+from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 
 router = APIRouter(prefix="/v1", tags=["feed"])
 
@@ -122,7 +122,7 @@ def newest(engine: Engine, conditions: list[ColumnElement[bool]]) -> list[Any]:
     ]  # fmt: skip
     query = (
         select(*columns)
-        .select_from(DECISIONS.join(ORGANISATIONS, d.organisation_id == o.id))
+        .select_from(DECISIONS_WITH_BODIES)
         .where(*conditions)
         .order_by(d.decided_on.desc().nulls_last(), d.ingested_at.desc(), d.reference.desc())
         .limit(FEED_SIZE)

@@ -24,6 +24,10 @@ from ingest.parse.taxonomy import slugify
 
 DECISIONS = SQLModel.metadata.tables["decision"]
 ORGANISATIONS = SQLModel.metadata.tables["organisation"]
+# What `sql_conditions` constrains: each decision with the body it is about.
+DECISIONS_WITH_BODIES = DECISIONS.join(
+    ORGANISATIONS, DECISIONS.c.organisation_id == ORGANISATIONS.c.id
+)
 
 Kind = Literal["any_of", "any_of_array", "at_least", "at_most"]
 

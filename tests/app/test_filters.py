@@ -13,8 +13,7 @@ from sqlmodel import Session
 
 from app.api.query import decision_filters
 from app.search.filters import (
-    DECISIONS,
-    ORGANISATIONS,
+    DECISIONS_WITH_BODIES,
     DecisionFilters,
     meili_filter,
     parse_day,
@@ -144,13 +143,7 @@ MATRIX: list[dict[str, Any]] = [
 
 
 def _sql_total(corpus: LoadedCorpus, filters: DecisionFilters) -> int:
-    query = (
-        select(func.count())
-        .select_from(
-            DECISIONS.join(ORGANISATIONS, DECISIONS.c.organisation_id == ORGANISATIONS.c.id)
-        )
-        .where(*sql_conditions(filters))
-    )
+    query = select(func.count()).select_from(DECISIONS_WITH_BODIES).where(*sql_conditions(filters))
     with Session(corpus.engine) as session:
         return session.scalar(query) or 0
 
