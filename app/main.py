@@ -17,6 +17,7 @@ from app.api.strictness import reject_unknown_parameters
 from app.caching import CachingMiddleware
 from app.config import Settings
 from app.db import make_engine
+from app.explorer import routes as explorer
 from app.head import HeadAsGet
 from app.observability import HttpMetrics, MetricsMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimitMiddleware
@@ -121,4 +122,5 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     app.include_router(stats.router)
     app.include_router(councils.router)
     app.include_router(categories.router)
+    explorer.install(app)  # pages and their assets, outside /v1
     return app

@@ -1,0 +1,1 @@
+"""The explorer: server-rendered pages over the API for people who will never write `curl`."""
