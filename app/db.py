@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from fastapi import Request
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+
+log = logging.getLogger("ombudsearch.db")
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -30,6 +34,21 @@ def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0)
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a session on the app's engine, closed after the request."""
-    with Session(request.app.state.engine) as session:
+    """FastAPI dependency: a session on the app's engine, closed after the request.
+
+    Closing runs after the response has been sent, and rolls back the read transaction. When
+    PostgreSQL went away meanwhile (a restart), that rollback fails on a dead connection which
+    SQLAlchemy has already invalidated (the pool never hands it out again), and the client has
+    its complete answer: the failure is logged, not raised. Raised, it would reach the server
+    after the response started, and uvicorn would drop the client's keep-alive connection.
+    """
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost before its session closed: %s", exc.orig)
