@@ -110,6 +110,18 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(
         True, description="Serve /metrics (Prometheus); off where no proxy keeps it private"
     )
+    max_url_bytes: int = Field(
+        8192,
+        ge=256,
+        description="Longest request target (path and query string) accepted; longer is a 414 "
+        "problem. Keep it below the server's own limit (64 KiB with httptools) so ours answers",
+    )
+    max_header_bytes: int = Field(
+        12_288,
+        ge=1024,
+        description="Largest total of request headers accepted; larger is a 431 problem. Below "
+        "h11's 16 KiB so ours answers (httptools has no limit of its own)",
+    )
 
 
 @lru_cache

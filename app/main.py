@@ -19,6 +19,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.explorer import routes as explorer
 from app.head import HeadAsGet
+from app.limits import RequestLimitsMiddleware
 from app.observability import HttpMetrics, MetricsMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimitMiddleware
 from app.search.client import MeiliClient, MeiliError
@@ -36,6 +37,13 @@ Search the full text, filter, count and export.
 
 Errors are `application/problem+json` (RFC 9457).
 """
+
+#: Response headers a browser script on an allowed origin may read: caching and paging, the
+#: export's file name, the request id to quote, and the rate-limit headers to pace itself by.
+EXPOSED_HEADERS = [
+    "ETag", "Link", "Content-Disposition", "X-Request-ID", "Retry-After", "RateLimit-Limit",
+    "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+]  # fmt: skip
 
 
 async def _prepare_search(
@@ -98,13 +106,19 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(RateLimitMiddleware, settings=settings)  # innermost: 429s get CORS
+    # Outside the rate limit (an oversized request costs no token), inside everything else.
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_url_bytes=settings.max_url_bytes,
+        max_header_bytes=settings.max_header_bytes,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "OPTIONS"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Link"],
+            expose_headers=EXPOSED_HEADERS,
         )
     app.add_middleware(CachingMiddleware)
     app.state.http_metrics = HttpMetrics()  # per app: tests make many apps in one process
