@@ -12,3 +12,18 @@ def app_path(scope: Scope) -> str:
     if root and path.startswith(root):
         path = path[len(root) :] or "/"
     return path
+
+
+# The explorer's pages and assets (app/explorer): their errors are pages too, and their security
+# policy lets their own stylesheet and script load. Everything else is the API's.
+PAGE_PREFIXES = ("/decisions/", "/councils/", "/static/")
+
+
+def is_page(path: str) -> bool:
+    """True for explorer paths (`/`, `/decisions/…`, `/councils/…`, `/static/…`)."""
+    return path == "/" or path.startswith(PAGE_PREFIXES)
+
+
+def wants_page(path: str, accept: str) -> bool:
+    """An explorer path, or a browser (it asks for HTML) at an address that is not the API's."""
+    return is_page(path) or ("text/html" in accept and not path.startswith("/v1"))

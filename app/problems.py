@@ -15,12 +15,13 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.asgi import app_path, wants_page
 from app.observability import REQUEST_ID_HEADER, request_id_of
 from app.search.client import MeiliUnavailable
 from app.security import security_headers
@@ -92,7 +93,7 @@ def problem_response(
     title: str | None = None,
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
-) -> JSONResponse:
+) -> Response:
     # The id goes in `instance` so whoever quotes the error quotes what finds its log lines; and
     # in the headers here too, since a 500 is sent from outside the middlewares that add them.
     request_id = request_id_of(request.scope)
@@ -109,10 +110,15 @@ def problem_response(
     if request_id:
         sent[REQUEST_ID_HEADER] = request_id
     sent.update(headers or {})
+    render = getattr(request.app.state, "problem_page", None)
+    if render is not None and wants_page(
+        app_path(request.scope), request.headers.get("accept", "")
+    ):
+        return render(request, body, sent)  # the explorer's pages show problems as pages
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=sent)
 
 
-async def _problem_error(request: Request, exc: Exception) -> JSONResponse:
+async def _problem_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
     return problem_response(
         request, exc.status, exc.detail, type=exc.type, title=exc.title, headers=exc.headers,
@@ -120,7 +126,7 @@ async def _problem_error(request: Request, exc: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
@@ -128,7 +134,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, detail, headers=exc.headers)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"location": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
@@ -141,7 +147,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception(
         "unhandled error on %s %s", request.method, request.url.path,
         extra={"request_id": request_id_of(request.scope)},  # the contextvar is reset by now
@@ -149,7 +155,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
 
 
-async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+async def _database_error(request: Request, exc: Exception) -> Response:
     """PostgreSQL down, too slow or out of connections: the client may retry; it is not a bug."""
     cancelled = isinstance(getattr(exc, "orig", None), psycopg.errors.QueryCanceled)
     if cancelled:
@@ -166,7 +172,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     )  # fmt: skip
 
 
-async def _search_error(request: Request, exc: Exception) -> JSONResponse:
+async def _search_error(request: Request, exc: Exception) -> Response:
     """Meilisearch unreachable where no degraded answer exists (e.g. type-ahead)."""
     return problem_response(
         request, 503, "The search engine is unavailable; try again shortly.",

@@ -36,6 +36,7 @@ SORTS = {
     "remedy_total": ["remedy_total_pence:asc", "reference:asc"],
     "-remedy_total": ["remedy_total_pence:desc", "reference:desc"],
 }
+SortParam = Literal["relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total"]
 FACETS = {
     "council": "council_slug",
     "category": "category_slug",
@@ -165,7 +166,7 @@ async def search_decisions(
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
     q: FullText = None,
     sort: Annotated[
-        Literal["relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total"] | None,
+        SortParam | None,
         Query(
             description="Order: relevance (default with q; newest first among equals), "
             "decided_on, -decided_on (default without q), remedy_total, -remedy_total",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -61,7 +61,7 @@ def _postgres_ok(request: Request) -> bool:
     response_model=Readiness,
     responses=problem_responses(s503="A dependency is down"),
 )
-async def readyz(request: Request) -> Readiness | JSONResponse:
+async def readyz(request: Request) -> Readiness | Response:
     checks: dict[str, CheckState] = {
         "postgres": "ok" if await run_in_threadpool(_postgres_ok, request) else "down",
         "meilisearch": "ok" if await request.app.state.meili.healthy() else "down",

@@ -1,12 +1,224 @@
-"""Explorer pages (HTML), outside /v1."""
+"""Explorer pages (HTML), outside /v1: the API's own handlers, rendered for people.
+
+Each page calls the very functions that answer /v1 (search, stats, a decision, a council), with
+parameters parsed by the same dependencies, so a page can never show a figure the API would not
+give for the same query string; the templates only arrange it. Errors are the API's problems,
+rendered as pages (problem_page.py).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from typing import Annotated, Any
 
-router = APIRouter(include_in_schema=False)
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from app.api import categories, councils, decisions, stats
+from app.api.decisions import OUTCOME_LABELS, SortParam
+from app.api.query import FullText, decision_filters
+from app.db import get_session
+from app.explorer import problem_page
+from app.explorer.charts import Bar, column_chart, rate_chart
+from app.explorer.links import (
+    FILTERS,
+    EmptyParameters,
+    active_filters,
+    downloads,
+    drop_empty_parameters,
+    sort_links,
+    with_query,
+)
+from app.explorer.templates import STATIC, percent, pounds, short_pounds, templates
+from app.search.filters import DecisionFilters
+from ingest.parse.model import REMEDY_TYPES
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(drop_empty_parameters)])
+
+FACETS = "council,category,outcome,year,remedy_type"
+TOP_COUNCILS = 10
+COUNCIL_FACET_SHOWN = 10
+
+
+def _year_charts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Decisions and remedy totals per year, as two column charts and one table."""
+    dated = sorted((row for row in rows if row["key"] is not None), key=lambda row: row["key"])
+    return {
+        "rows": dated,
+        "undated": sum(row["count"] for row in rows if row["key"] is None),
+        "decisions": column_chart(
+            "Decisions per year",
+            [Bar(str(row["key"]), row["count"], f"{row['count']:,}") for row in dated],
+            lambda value: f"{value:,.0f}",
+        ),
+        "remedies": column_chart(
+            "Remedy totals per year",
+            [
+                Bar(str(row["key"]), row["remedy_total"], pounds(row["remedy_total"]))
+                for row in dated
+            ],
+            short_pounds,
+        ),
+    }
+
+
+def _uphold_chart(rows: list[dict[str, Any]], average: float | None) -> dict[str, Any]:
+    bars = [
+        Bar(row["label"], row["upheld_rate"] or 0.0, percent(row["upheld_rate"])) for row in rows
+    ]
+    return {
+        "rows": rows,
+        "average": average,
+        "chart": rate_chart(
+            f"Uphold rate of the {len(rows)} councils with most decisions"
+            if len(rows) > 1
+            else "Uphold rate of the council with most decisions",
+            bars,
+            average,
+            "All matching",
+        ),
+    }
+
+
+def _overall_rate(outcome_facet: list[dict[str, Any]]) -> float | None:
+    """Upheld ÷ decisions with an outcome, as /v1/stats computes `upheld_rate`."""
+    known = sum(value["count"] for value in outcome_facet)
+    upheld = sum(value["count"] for value in outcome_facet if value["value"] == "upheld")
+    return round(upheld / known, 4) if known else None
+
+
+@router.get("/", response_class=HTMLResponse)
+async def search_page(
+    request: Request,
+    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    session: Annotated[Session, Depends(get_session)],
+    q: FullText = None,
+    sort: SortParam | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    found = await decisions.search_decisions(
+        request, filters, q=q, sort=sort, page=page, per_page=per_page, facets=FACETS
+    )
+    text = (q or "").strip()
+    by_year = await stats.get_stats(
+        request, filters, session, q=q, group_by="year", sort="key", limit=1000
+    )
+    top = await stats.get_stats(
+        request, filters, session, q=q, group_by="council", sort="-count", limit=TOP_COUNCILS
+    )
+    tree = await run_in_threadpool(categories.list_categories, session)
+    pairs = request.query_params.multi_items()
+    names = {
+        facet: {value["value"]: value["label"] for value in values}
+        for facet, values in found["facets"].items()
+    }
+    for node in tree["data"]:
+        names.setdefault("category", {}).setdefault(node["slug"], node["name"])
+    first = {  # the visible field shows the first value; the others ride along hidden
+        key: (request.query_params.getlist(key) or [""])[0] for key in ("q", "sort", *FILTERS)
+    }
+    # Parameters the form has no field for (a second council, a sub-category…) ride along.
+    in_form = {"q", "council", "category", "outcome", "remedy_min", "remedy_max",
+               "decided_from", "decided_to", "sort", "page"}  # fmt: skip
+    seen: set[str] = set()
+    hidden = []
+    for key, value in pairs:
+        if key not in in_form or key in seen:
+            hidden.append((key, value))
+        seen.add(key)
+    order = sort or ("relevance" if text else "-decided_on")
+    return templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "found": found,
+            "q": text,
+            "form": first,
+            "hidden": hidden,
+            "order": order,
+            "sorts": sort_links("/", pairs, order, bool(text)),
+            "all_sorts": sort_links("/", pairs, order, True),
+            "active": active_filters("/", pairs, names),
+            "downloads": downloads(pairs),
+            "categories": tree["data"],
+            "outcomes": OUTCOME_LABELS,
+            "remedy_types": REMEDY_TYPES,
+            "council_facet_shown": COUNCIL_FACET_SHOWN,
+            "years": _year_charts(by_year["data"]),
+            "uphold": _uphold_chart(top["data"], _overall_rate(found["facets"]["outcome"])),
+            "warnings": [*found["meta"]["warnings"]],
+        },
+    )
+
+
+@router.get("/decisions/{reference}", response_class=HTMLResponse)
+def decision_page(
+    request: Request,
+    reference: Annotated[str, Path(max_length=40)],
+    session: Annotated[Session, Depends(get_session)],
+) -> Response:
+    record = decisions.get_decision(reference, session)["data"]
+    canonical = record["url"].removeprefix("/v1")
+    if request.url.path != canonical:  # 17015692 and "17 015 692" are 17-015-692
+        return RedirectResponse(canonical, status_code=308)
+    return templates.TemplateResponse(
+        request,
+        "decision.html",
+        {
+            "d": record,
+            "api_url": record["url"],
+            "outcome_label": OUTCOME_LABELS.get(record["outcome"] or "", record["outcome_text"]),
+            "search_council": with_query("/", [("council", record["council"]["slug"])]),
+        },
+    )
+
+
+@router.get("/councils/{slug}", response_class=HTMLResponse)
+async def council_page(
+    request: Request,
+    slug: Annotated[str, Path(max_length=200)],
+    session: Annotated[Session, Depends(get_session)],
+) -> Response:
+    profile = (await run_in_threadpool(councils.get_council, session, slug))["data"]
+    filters = DecisionFilters(council=[slug])
+    by_year = await stats.get_stats(
+        request, filters, session, q=None, group_by="year", sort="key", limit=1000
+    )
+    comparison = profile["comparison"]
+    kind = profile["body_type"].replace("_", " ")
+    bars = [
+        Bar(profile["name"], profile["upheld_rate"] or 0.0, percent(profile["upheld_rate"]), True)
+    ]
+    return templates.TemplateResponse(
+        request,
+        "council.html",
+        {
+            "c": profile,
+            "api_url": f"/v1/councils/{slug}",
+            "search_url": with_query("/", [("council", slug)]),
+            "years": _year_charts(by_year["data"]),
+            "outcomes": OUTCOME_LABELS,
+            "comparison_chart": rate_chart(
+                f"Uphold rate of {profile['name']} against the average {kind}",
+                bars,
+                comparison["peer_upheld_rate"],
+                f"Average {kind}",
+            ),
+        },
+    )
+
+
+async def _redirect_without_empty(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EmptyParameters)
+    return RedirectResponse(exc.url, status_code=303)
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages and mount their assets on `app`."""
+    """Add the pages, their assets under /static, and problems rendered as pages."""
     app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(EmptyParameters, _redirect_without_empty)
+    app.state.problem_page = problem_page.render

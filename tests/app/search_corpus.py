@@ -139,11 +139,14 @@ async def loaded_corpus(
     database_url: str,
     index_name: str,
     extra: Iterable[RawDocument] = (),
+    base: Iterable[RawDocument] | None = None,
 ) -> AsyncIterator[LoadedCorpus]:
+    """The app over `base` (this module's 1,103 documents unless told) and `extra`, loaded."""
     engine = make_engine(database_url, pool_size=2)
     async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
         await ensure_index(meili, index_name)
-        summary = await Loader(engine, meili, index_name).load(chain(documents(), extra))
+        loading = chain(documents() if base is None else base, extra)
+        summary = await Loader(engine, meili, index_name).load(loading)
         assert summary.failed == 0, summary.failures
         app = create_app(
             settings.model_copy(update={"meili_index": index_name}),

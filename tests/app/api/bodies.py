@@ -99,12 +99,14 @@ def _raw(text: str, reference: str) -> RawDocument:
     return RawDocument(location, digest, lambda: DocumentResult(location, digest, parse_text(text)))
 
 
+def raw_documents(rows: list[Row]) -> list[RawDocument]:
+    return [_raw(decision_text(*row), row[1]) for row in rows]
+
+
 async def load_decisions(
     engine: Engine, meili: MeiliClient, index_name: str, rows: list[Row] = DECISIONS
 ) -> None:
     """Load `rows` (DECISIONS unless told) into the test's database and index, empty before."""
     await ensure_index(meili, index_name)
-    summary = await Loader(engine, meili, index_name).load(
-        [_raw(decision_text(*row), row[1]) for row in rows]
-    )
+    summary = await Loader(engine, meili, index_name).load(raw_documents(rows))
     assert (summary.created, summary.failed) == (len(rows), 0)

@@ -1,0 +1,126 @@
+"""Charts as server-rendered SVG: no script, no library, no CDN, readable in any browser.
+
+Each chart is drawn from the same rows the page shows in a table beside it (the table is what a
+screen reader, a copy-paste and a reporter checking a figure use); the SVG is `role="img"` with
+a title and a description saying what it shows, and its marks are coloured by CSS classes from
+the explorer's stylesheet, so the page's Content-Security-Policy needs no inline styles.
+
+Sizes are in a fixed viewBox and the stylesheet scales the SVG to its column, so one drawing
+serves a phone and a desktop.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    shown: str  # the value as the table prints it, also the bar's tooltip
+    highlight: bool = False
+
+
+def _nice_max(value: float) -> float:
+    """The axis top: the next 1, 2, 2.5 or 5 × 10^n at or above `value`."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def _open(title: str, description: str, width: int, height: int) -> tuple[str, list[str]]:
+    ident = f"chart-{next(_ids)}"
+    head = (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{ident}-t">{escape(title)}</title>'
+        f'<desc id="{ident}-d">{escape(description)}</desc>'
+    )
+    return ident, [head]
+
+
+def column_chart(title: str, bars: Sequence[Bar], axis: Callable[[float], str]) -> Markup:
+    """Vertical columns (one per year, say), labelled below, with a scale on the left."""
+    width, height, left, bottom, top = 640, 260, 64, 28, 12
+    _, parts = _open(
+        title,
+        f"{len(bars)} columns: "
+        + "; ".join(f"{bar.label}: {bar.shown}" for bar in bars[:40])
+        + ("…" if len(bars) > 40 else ""),
+        width,
+        height,
+    )
+    peak = _nice_max(max((bar.value for bar in bars), default=0))
+    plot_h = height - bottom - top
+    for tick in range(5):
+        value = peak * tick / 4
+        y = top + plot_h - plot_h * tick / 4
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{escape(axis(value))}</text>"
+        )
+    slot = (width - left) / max(len(bars), 1)
+    every = max(1, math.ceil(len(bars) / 16))  # at most 16 labels under the columns
+    for i, bar in enumerate(bars):
+        h = plot_h * bar.value / peak
+        x = left + i * slot + slot * 0.15
+        parts.append(
+            f'<rect class="bar{" bar-highlight" if bar.highlight else ""}" x="{x:.1f}" '
+            f'y="{top + plot_h - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}">'
+            f"<title>{escape(bar.label)}: {escape(bar.shown)}</title></rect>"
+        )
+        if i % every == 0:
+            parts.append(
+                f'<text class="label" x="{x + slot * 0.35:.1f}" y="{height - 8}" '
+                f'text-anchor="middle">{escape(bar.label)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def rate_chart(
+    title: str, bars: Sequence[Bar], average: float | None, average_label: str
+) -> Markup:
+    """Horizontal bars of rates (0–1) with a dashed line at the average they are compared with."""
+    row, left, right, top = 26, 230, 56, 24
+    width = 640
+    height = top + row * len(bars) + 8
+    description = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars)
+    if average is not None:
+        description += f". {average_label}: {average:.0%}"
+    _, parts = _open(title, description, width, height)
+    plot_w = width - left - right
+    for i, bar in enumerate(bars):
+        y = top + i * row
+        name = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
+        parts.append(
+            f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">'
+            f"{escape(name)}</text>"
+            f'<rect class="bar{" bar-highlight" if bar.highlight else ""}" x="{left}" y="{y + 4}" '
+            f'width="{plot_w * max(bar.value, 0):.1f}" height="{row - 8}">'
+            f"<title>{escape(bar.label)}: {escape(bar.shown)}</title></rect>"
+            f'<text class="value" x="{left + plot_w * max(bar.value, 0) + 6:.1f}" y="{y + 16}">'
+            f"{escape(bar.shown)}</text>"
+        )
+    if average is not None:
+        x = left + plot_w * average
+        parts.append(
+            f'<line class="average" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" y2="{height - 4}"/>'
+            f'<text class="average-label" x="{x:.1f}" y="{top - 10}" text-anchor="middle">'
+            f"{escape(average_label)} {average:.0%}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,60 @@
+"""The Jinja2 environment of the explorer, with the few formats its pages share."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+
+SECTION_TITLES = {
+    "complaint": "The complaint",
+    "role_and_powers": "Our role and powers",
+    "how_considered": "How I considered this complaint",
+    "findings": "What I found",
+    "analysis": "Analysis",
+    "agreed_action": "Agreed action",
+    "final_decision": "Final decision",
+}
+
+
+def pounds(value: float | int | Decimal | None) -> str:
+    """£1,100 or £1,100.50: pence only when there are any; an en dash for no remedy."""
+    if value is None:
+        return "–"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
+
+
+def short_pounds(value: float) -> str:
+    """An axis label: £0, £500, £12k, £1.5m."""
+    if value >= 1_000_000:
+        return f"£{value / 1_000_000:g}m"
+    if value >= 1_000:
+        return f"£{value / 1_000:g}k"
+    return f"£{value:g}"
+
+
+def day(value: date | str | None) -> str:
+    """7 May 2019, as the LGSCO writes it."""
+    if value is None:
+        return "Undated"
+    parsed = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{parsed.day} {parsed:%B %Y}"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters.update(pounds=pounds, day=day, percent=percent, paragraphs=paragraphs)
+templates.env.globals.update(SECTION_TITLES=SECTION_TITLES)
