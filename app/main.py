@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -70,6 +72,27 @@ async def _prepare_search(
                 await asyncio.sleep(retry_s)
 
 
+async def _keep_search_prepared(
+    services: Services, index: str, client: MeiliClient, prepared: bool, retry_s: float = 5.0
+) -> None:
+    """For the app's life: prepare the index and key until it works, and again whenever the
+    request path's client finds them gone (Meilisearch back without its data).
+
+    Meanwhile the request path answers degraded, or 503 with Retry-After, never an error:
+    the client raises MeiliUnavailable for a refused key or a missing index. At most one
+    preparation per `retry_s`, however many requests are refused.
+    """
+    last = time.monotonic()
+    while True:
+        if prepared:
+            await client.unprepared.wait()
+            await asyncio.sleep(max(0.0, last + retry_s - time.monotonic()))
+            log.warning("Meilisearch refused the search key or lacks %r: preparing again", index)
+        prepared = await _prepare_search(services, index, retry_s=retry_s)
+        client.unprepared.clear()  # right after success: what was refused before, it repaired
+        last = time.monotonic()
+
+
 def create_app(settings: Settings, services: Services) -> FastAPI:
     """The application, bound to the services it will use (found or started by the caller)."""
 
@@ -86,14 +109,16 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         app.state.labels = LabelCache(app.state.engine)
         # The first attempt is awaited (searches work as soon as the app answers); if
         # Meilisearch is down, later attempts run in the background while the app serves.
-        retrying = None
-        if not await _prepare_search(services, index, attempts=1):
-            retrying = asyncio.create_task(_prepare_search(services, index))
+        prepared = await _prepare_search(services, index, attempts=1)
+        keeper = asyncio.create_task(
+            _keep_search_prepared(services, index, app.state.meili, prepared)
+        )
         try:
             yield
         finally:
-            if retrying is not None:
-                retrying.cancel()
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
             await app.state.meili.aclose()
             app.state.engine.dispose()
 

@@ -52,6 +52,12 @@ def _postgres_ok(request: Request) -> bool:
         return False
 
 
+async def _meili_ok(request: Request) -> bool:
+    """Up is not enough: the app's key must search its index (both are created by the app,
+    again after Meilisearch lost them; until then searches are answered degraded)."""
+    return bool(await request.app.state.meili.can_search(request.app.state.index_name))
+
+
 @router.get(
     "/readyz",
     operation_id="readiness",
@@ -64,7 +70,7 @@ def _postgres_ok(request: Request) -> bool:
 async def readyz(request: Request) -> Readiness | Response:
     checks: dict[str, CheckState] = {
         "postgres": "ok" if await run_in_threadpool(_postgres_ok, request) else "down",
-        "meilisearch": "ok" if await request.app.state.meili.healthy() else "down",
+        "meilisearch": "ok" if await _meili_ok(request) else "down",
     }
     down = [name for name, state in checks.items() if state == "down"]
     if down:

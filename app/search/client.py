@@ -28,7 +28,13 @@ class MeiliError(RuntimeError):
 
 
 class MeiliUnavailable(MeiliError):
-    """Meilisearch could not be reached or did not answer in time."""
+    """Meilisearch cannot serve this client now: unreachable, too slow, or not prepared for it
+    (the key refused or the index missing, as after Meilisearch lost its data)."""
+
+
+# Answers meaning "not prepared for this client" rather than "a bad request": the app's key or
+# index does not exist (yet, or any more). The app prepares both again (app/main.py).
+_UNPREPARED = {"invalid_api_key", "missing_authorization_header", "index_not_found"}
 
 
 class MeiliClient:
@@ -40,6 +46,9 @@ class MeiliClient:
             headers["Authorization"] = f"Bearer {key}"
         self.url = url.rstrip("/")
         self.key = key
+        # Set when Meilisearch answers as if the key or the index did not exist; whoever can
+        # create them waits on it (app/main.py), and clears it when they are back.
+        self.unprepared = asyncio.Event()
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
@@ -68,9 +77,13 @@ class MeiliClient:
                 body = response.json()
             except ValueError:
                 body = {"message": response.text}
-            raise MeiliError(
+            code = body.get("code")
+            error = MeiliUnavailable if code in _UNPREPARED else MeiliError
+            if error is MeiliUnavailable:
+                self.unprepared.set()
+            raise error(
                 f"Meilisearch {method} {path}: {body.get('message', response.text)}",
-                code=body.get("code"),
+                code=code,
                 status=response.status_code,
             )
         return response.json() if response.content else None
@@ -80,6 +93,14 @@ class MeiliClient:
             return (await self.request("GET", "/health")).get("status") == "available"
         except MeiliError:
             return False
+
+    async def can_search(self, index: str) -> bool:
+        """Meilisearch searches `index` with this client's key: up, and prepared for it."""
+        try:
+            await self.request("POST", f"/indexes/{index}/search", {"q": "", "limit": 0})
+        except MeiliError:
+            return False
+        return True
 
     async def wait_task(self, task: dict[str, Any], timeout: float = 300.0) -> dict[str, Any]:
         """Wait for an enqueued task; raise its error if it failed."""

@@ -35,6 +35,7 @@ from app.stack import Services, _free_port, _Meilisearch, _Postgres
 from ingest.demo import write_jsonl
 from ingest.documents import iter_raw_documents
 from ingest.load import Loader
+from tests.conftest import ombudsman
 
 DECISIONS = 40
 DEADLINE_S = 30.0  # how long a poll waits for a state before the test fails
@@ -300,3 +301,62 @@ def test_a_connection_lost_before_its_session_closes_is_no_error(engine: Engine)
         next(dependency)  # closes the session: the rollback meets the dead connection
     with engine.connect() as again:
         assert again.scalar(text("SELECT pg_backend_pid()")) != pid
+
+
+def test_meilisearch_down_at_start_up_then_up(healthy: PrivateStack) -> None:
+    """An app started before its Meilisearch (a fresh index, no search key yet) serves degraded,
+    then prepares the index and its key in the background once Meilisearch answers."""
+    healthy.stop_meili()
+    late = healthy.settings.model_copy(update={"meili_index": "recovery-late"})
+    with (
+        _serving(create_app(late, healthy.services)) as base_url,
+        httpx.Client(base_url=base_url, timeout=DEADLINE_S) as http,
+    ):
+        degraded = http.get("/v1/decisions")
+        assert degraded.status_code == 200
+        assert degraded.json()["meta"]["warnings"] == [DEGRADED]
+        healthy.start_meili()
+        seen = set()
+        deadline = time.monotonic() + DEADLINE_S
+        while (found := http.get("/v1/decisions", params={"q": "council"})).status_code != 200:
+            seen.add(found.status_code)
+            assert time.monotonic() < deadline, found.text
+            time.sleep(0.1)
+        assert seen <= {503}, seen
+        assert found.json()["meta"]["total"] == 0  # a new index: nothing loaded into it yet
+
+
+def test_meilisearch_back_without_its_data(healthy: PrivateStack) -> None:
+    """Meilisearch back empty (a lost volume): the app creates its index and key again by
+    itself, never answering with an error meanwhile, and `ombudsman reindex` refills it."""
+    http = healthy.http
+    before = _answers(http)
+    searched = http.get("/v1/decisions", params={"q": "council"}).json()
+
+    healthy.stop_meili()
+    shutil.rmtree(healthy.meili.db_path)
+    healthy.start_meili()  # same port and master key, no index, no search key
+    seen = set()
+    deadline = time.monotonic() + DEADLINE_S
+    while (ready := http.get("/readyz")).status_code != 200:
+        seen.add(http.get("/v1/decisions", params={"q": "council"}).status_code)
+        degraded = http.get("/v1/decisions", params={"outcome": "upheld"})
+        assert degraded.status_code == 200, degraded.text
+        assert time.monotonic() < deadline, ready.text
+        time.sleep(0.1)
+    assert seen <= {503}, seen
+    assert http.get("/v1/decisions", params={"q": "council"}).json()["meta"]["total"] == 0
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": healthy.services.database_url,
+        "MEILI_URL": healthy.services.meili_url,
+        "MEILI_MASTER_KEY": healthy.services.meili_key or "",
+        "MEILI_INDEX": healthy.settings.meili_index,
+        "DATA_DIR": str(healthy.settings.data_dir),
+        "LOG_LEVEL": "warning",
+    }
+    done = ombudsman("reindex", env=env)
+    assert done.returncode == 0, done.stderr
+    assert http.get("/v1/decisions", params={"q": "council"}).json() == searched
+    assert _answers(http) == before
