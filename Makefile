@@ -8,11 +8,12 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 MEILI := .tools/meilisearch
 
-.PHONY: help install run test lint fix lock bench clean distclean
+.PHONY: help install run test lint browser fix lock bench clean distclean
 
 help:
 	@echo "make run    serve the API on http://127.0.0.1:8000 (starts PostgreSQL and Meilisearch)"
 	@echo "make test   lint, type-check and run the whole test suite against real services"
+	@echo "           (installs Debian's chromium and chromium-driver for the browser tests)"
 	@echo "make bench  run the benchmarks (SPEC §6) and print figures"
 	@echo "make lock   re-resolve requirements.lock (everything) and requirements-prod.lock (the image)"
 
@@ -40,7 +41,18 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-test: lint
+# Debian's Chromium and its driver, for the browser tests (tests/browser/). Where apt cannot
+# install them (no root, no network, not Debian), those tests skip and say why; the rest run.
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+browser:
+	@{ [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; } || { apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } \
+		|| echo "chromium and chromium-driver not installed (apt-get needs root and the network):" \
+			"the browser tests will skip"
+
+test: lint browser
 	$(BIN)/pytest
 
 fix: install
