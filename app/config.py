@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +122,40 @@ class Settings(BaseSettings):
         description="Largest total of request headers accepted; larger is a 431 problem. Below "
         "h11's 16 KiB so ours answers (httptools has no limit of its own)",
     )
+    db_pool_size: int = Field(
+        10,
+        ge=2,
+        description="PostgreSQL connections kept open per process; as many more may be opened "
+        "under load (SQLAlchemy max_overflow)",
+    )
+    db_pool_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a request waits for a free database connection before a 503 problem",
+    )
+    export_concurrency: int = Field(
+        4,
+        ge=1,
+        description="Exports streaming at once per process (each holds a database connection); "
+        "one more is a 503 problem with Retry-After. Must be below DB_POOL_SIZE",
+    )
+    export_send_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        description="An export whose client reads nothing for this long is cut off, so a "
+        "stalled client cannot keep its export slot and database connection",
+    )
+
+    @model_validator(mode="after")
+    def _exports_leave_connections(self) -> Settings:
+        # Exports hold a connection for their whole stream: if they could take the whole pool,
+        # a few stalled downloads would leave searches waiting for connections.
+        if self.export_concurrency >= self.db_pool_size:
+            raise ValueError(
+                f"EXPORT_CONCURRENCY ({self.export_concurrency}) must be below DB_POOL_SIZE "
+                f"({self.db_pool_size}), so exports never take every database connection"
+            )
+        return self
 
 
 @lru_cache

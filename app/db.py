@@ -21,7 +21,20 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    pool_timeout_s: float = 10.0,
+    statement_timeout_ms: int = 0,
+) -> Engine:
+    """An engine with a bounded pool: `pool_size` connections kept, as many more under load.
+
+    A request that finds every connection busy waits at most `pool_timeout_s`, then SQLAlchemy
+    raises its TimeoutError, which app.problems answers with a 503 problem (Retry-After): a
+    wait with an end, never a hang. Exports hold a connection for their whole stream, which is
+    why they have slots of their own (EXPORT_CONCURRENCY < DB_POOL_SIZE, app/api/export.py).
+    """
     options = f"-c statement_timeout={statement_timeout_ms}" if statement_timeout_ms else ""
     return create_engine(
         sqlalchemy_url(url),
@@ -29,7 +42,7 @@ def make_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0)
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,  # survive a PostgreSQL restart without a 500 on the first request
-        pool_timeout=10,
+        pool_timeout=pool_timeout_s,
     )
 
 

@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems
 from app.api import categories, councils, decisions, export, feed, health, metrics, stats
+from app.api.export import ExportSlots
 from app.api.labels import LabelCache
 from app.api.strictness import reject_unknown_parameters
 from app.caching import CachingMiddleware
@@ -100,7 +101,10 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.engine = make_engine(
-            services.database_url, statement_timeout_ms=settings.statement_timeout_ms
+            services.database_url,
+            pool_size=settings.db_pool_size,
+            pool_timeout_s=settings.db_pool_timeout_s,
+            statement_timeout_ms=settings.statement_timeout_ms,
         )
         index = settings.meili_index
         key = search_key(services.meili_key, index) if services.meili_key else None
@@ -147,6 +151,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         )
     app.add_middleware(CachingMiddleware)
     app.state.http_metrics = HttpMetrics()  # per app: tests make many apps in one process
+    app.state.export_slots = ExportSlots(settings.export_concurrency)  # per app, like metrics
     app.add_middleware(MetricsMiddleware, metrics=app.state.http_metrics)  # inside HeadAsGet
     app.add_middleware(HeadAsGet)  # outermost: caching sees a GET and tags it as such
     app.add_middleware(SecurityHeadersMiddleware)

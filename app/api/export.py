@@ -10,6 +10,24 @@ The filters are those of /v1/decisions (`decision_filters`, turned into SQL by
 `sql_conditions`); with `q` the rows are restricted to the references Meilisearch matches, so
 the row count equals `meta.total` of the same search. The columns are documented in
 docs/export.md, in the order of `COLUMNS`.
+
+Bounded: an export holds one pooled database connection (and its server-side cursor) from before
+its headers until its last row, and a client that stops reading would otherwise hold it for
+ever: the stream waits on the socket, not on the database. So that slow or stalled downloads
+can never take the connections searches need:
+
+- At most EXPORT_CONCURRENCY exports stream at once per process (`ExportSlots`), always fewer
+  than DB_POOL_SIZE (the settings refuse otherwise). One more is answered at once with a 503
+  problem and `Retry-After`, before any connection is taken: queueing it would only hold a
+  request open with nothing to show, and the client can retry.
+- A stream whose client has accepted nothing for EXPORT_SEND_TIMEOUT_S is cut off (the
+  connection is closed mid-body, so the client sees a truncated download, never a complete
+  one), and its slot and database connection are given back. A client that disconnects gives
+  them back at once.
+
+Reading in batches over fresh connections (keyset pages) would hold no connection during a
+stall, but would no longer be one snapshot (decisions ingested mid-export could appear or move);
+slots plus the send timeout keep the snapshot and bound the cost instead.
 """
 
 from __future__ import annotations
@@ -17,18 +35,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy import ColumnElement, Connection, Select, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import SQLModel
+from starlette.types import Message, Receive, Scope, Send
 
 from app.api.decisions import reference_path
 from app.api.query import FullText, decision_filters, matching_conditions
@@ -36,6 +57,7 @@ from app.problems import ProblemError, problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 from ingest.parse.model import pence_to_pounds
 
+log = logging.getLogger("ombudsearch.export")
 router = APIRouter(prefix="/v1", tags=["export"])
 
 PAYMENTS = SQLModel.metadata.tables["payment"]
@@ -47,6 +69,7 @@ COLUMNS = (
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
 YIELD_PER = 1_000  # rows per fetch from the server-side cursor
 CHUNK_CHARS = 64 * 1024  # characters buffered before a chunk is sent
+EXPORT_RETRY_AFTER_S = 5  # seconds a client refused an export slot is told to wait
 # A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SORTS: dict[str, list[ColumnElement[Any]]] = {
@@ -64,7 +87,7 @@ SORTS: dict[str, list[ColumnElement[Any]]] = {
 PROBLEMS = problem_responses(
     s400="Unknown query parameter",
     s422="Invalid parameter value, or a format that is not offered (xlsx)",
-    s503="Search unavailable (only with q)",
+    s503="Search unavailable (only with q), or every export slot is busy (Retry-After)",
 )
 CSV_EXAMPLE = (
     "\ufeffreference,url,council,council_slug,body_type,category,subcategory,outcome,"
@@ -178,7 +201,7 @@ def csv_cells(record: dict[str, Any]) -> list[str]:
 
 def stream_records(
     connection: Connection, query: Select[Any], base_url: str
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any]]:
     """Records straight off a server-side cursor: at most YIELD_PER rows held at a time.
 
     The connection is opened by the caller before the response starts, so a database that is
@@ -186,11 +209,14 @@ def stream_records(
     """
     with connection:
         streaming = connection.execution_options(stream_results=True, yield_per=YIELD_PER)
-        for row in streaming.execute(query).mappings():
-            yield export_record(row, base_url)
+        # The result is closed explicitly, so a stream ended early (client gone, cut off)
+        # closes its server-side cursor too, rather than leaving it to the garbage collector.
+        with streaming.execute(query) as result:
+            for row in result.mappings():
+                yield export_record(row, base_url)
 
 
-def csv_chunks(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def csv_chunks(records: Iterable[dict[str, Any]]) -> Generator[bytes]:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), header first, sent at once."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -205,7 +231,7 @@ def csv_chunks(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
         yield _drain(buffer)
 
 
-def ndjson_chunks(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def ndjson_chunks(records: Iterable[dict[str, Any]]) -> Generator[bytes]:
     """One JSON object per line, UTF-8, no byte-order mark (JSON forbids one)."""
     buffer = io.StringIO()
     for record in records:
@@ -221,6 +247,84 @@ def _drain(buffer: io.StringIO) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     return data
+
+
+# --- bounded: export slots and stalled clients ---------------------------------------------------
+
+
+class ExportSlots:
+    """At most `size` exports streaming at once; taking a slot never waits.
+
+    Not locked: it is used from one event loop and neither method awaits.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.in_use = 0
+
+    def try_take(self) -> bool:
+        if self.in_use >= self.size:
+            return False
+        self.in_use += 1
+        return True
+
+    def give_back(self) -> None:
+        self.in_use -= 1
+
+
+class _Stalled(Exception):
+    """The client accepted nothing for the send timeout."""
+
+
+class ExportResponse(StreamingResponse):
+    """A streamed export that gives back its slot and connection however the stream ends.
+
+    Ends: the last row sent; the client gone (Starlette cancels the stream); or no chunk
+    accepted for `send_timeout_s` (`_Stalled`), when the app returns without finishing the body
+    so the server closes the connection (uvicorn logs "ASGI callable returned without
+    completing response", after our own warning saying why).
+    """
+
+    def __init__(
+        self,
+        chunks: Iterator[bytes],
+        *,
+        closers: list[Callable[[], object]],
+        give_back: Callable[[], None],
+        send_timeout_s: float,
+        media_type: str,
+        headers: dict[str, str],
+    ) -> None:
+        super().__init__(chunks, media_type=media_type, headers=headers)
+        self.closers = closers
+        self.give_back = give_back
+        self.send_timeout_s = send_timeout_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_or_give_up(message: Message) -> None:
+            # Cancelling uvicorn's send while it waits for the socket to drain is safe: it has
+            # written nothing of this message yet.
+            try:
+                with anyio.fail_after(self.send_timeout_s):
+                    await send(message)
+            except TimeoutError:
+                raise _Stalled from None
+
+        try:
+            await super().__call__(scope, receive, send_or_give_up)
+        except _Stalled:
+            log.warning("export cut off: the client read nothing for %g s", self.send_timeout_s)
+        finally:
+            self.give_back()
+            # No thread is iterating the rows now (a cancelled stream waits for the running
+            # fetch to finish), so closing here cannot race one. Shielded: a server shutting
+            # down must still return the connection to the pool.
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(self._close)
+
+    def _close(self) -> None:
+        for close in self.closers:
+            close()
 
 
 # --- the file name -------------------------------------------------------------------------------
@@ -325,12 +429,31 @@ async def export_decisions(
     kind = _format(format)
     query = export_query(await matching_conditions(request, filters, q), sort)
     base_url = str(request.base_url).rstrip("/")
-    connection = await run_in_threadpool(request.app.state.engine.connect)
+    settings = request.app.state.settings
+    slots: ExportSlots = request.app.state.export_slots  # made by create_app
+    if not slots.try_take():
+        log.warning("export refused: all %d export slots are busy", slots.size)
+        raise ProblemError(
+            503,
+            f"All {slots.size} export slots are busy with other downloads; try again in a few "
+            "seconds.",
+            type="/problems/exports-busy",
+            title="Exports busy",
+            headers={"Retry-After": str(EXPORT_RETRY_AFTER_S)},
+        )
+    try:
+        connection = await run_in_threadpool(request.app.state.engine.connect)
+    except BaseException:
+        slots.give_back()
+        raise
     records = stream_records(connection, query, base_url)
     chunks = csv_chunks(records) if kind == "csv" else ndjson_chunks(records)
     filename = export_filename(request.query_params.multi_items(), kind, datetime.now(UTC).date())
-    return StreamingResponse(
+    return ExportResponse(
         chunks,
+        closers=[chunks.close, records.close, connection.close],
+        give_back=slots.give_back,
+        send_timeout_s=settings.export_send_timeout_s,
         media_type=MEDIA_TYPES[kind],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

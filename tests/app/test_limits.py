@@ -29,9 +29,18 @@ MAX_HEADERS = Settings.model_fields["max_header_bytes"].default
 
 
 @contextmanager
-def serving(app: FastAPI, http: str = "auto", **config: Any) -> Iterator[int]:
-    """`app` served by uvicorn (lifespan included) in a thread on a free port; yields the port."""
+def serving(
+    app: FastAPI, http: str = "auto", send_buffer: int | None = None, **config: Any
+) -> Iterator[int]:
+    """`app` served by uvicorn (lifespan included) in a thread on a free port; yields the port.
+
+    `send_buffer` fixes the kernel's send buffer of every accepted connection (they inherit it
+    from the listening socket), which otherwise grows to megabytes on loopback: with it, a
+    client that stops reading stalls the server after a known, small amount of data.
+    """
     sock = socket.socket()
+    if send_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port: int = sock.getsockname()[1]
