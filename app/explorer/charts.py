@@ -29,21 +29,28 @@ class Bar:
     highlight: bool = False
 
 
-def _nice_max(value: float) -> float:
-    """The axis top: the next 1, 2, 2.5 or 5 × 10^n at or above `value`."""
-    if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
+def scale(peak: float, whole: bool) -> tuple[float, float]:
+    """(axis top, tick step) for values up to `peak`: about four steps of 1, 2, 2.5 or 5 × 10^n.
+
+    With `whole` (counts) the step is a whole number, so no tick reads 0.5 decisions.
+    """
+    if peak <= 0:
+        return 1.0, 1.0 if whole else 0.25
+    rough = peak / 4
+    power = 10 ** math.floor(math.log10(rough))
+    steps = [s * power for s in (1, 2, 2.5, 5, 10)]
+    if whole:
+        steps = [s for s in steps if s >= 1 and s == int(s)] or [1.0]
+    step = next(s for s in steps if s >= rough) if steps[-1] >= rough else steps[-1]
+    return step * math.ceil(peak / step - 1e-9), step
 
 
-def _open(title: str, description: str, width: int, height: int) -> tuple[str, list[str]]:
+def _open(
+    kind: str, title: str, description: str, width: int, height: int
+) -> tuple[str, list[str]]:
     ident = f"chart-{next(_ids)}"
     head = (
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart {kind}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ident}-t">{escape(title)}</title>'
         f'<desc id="{ident}-d">{escape(description)}</desc>'
@@ -51,10 +58,13 @@ def _open(title: str, description: str, width: int, height: int) -> tuple[str, l
     return ident, [head]
 
 
-def column_chart(title: str, bars: Sequence[Bar], axis: Callable[[float], str]) -> Markup:
+def column_chart(
+    title: str, bars: Sequence[Bar], axis: Callable[[float], str], *, whole: bool = False
+) -> Markup:
     """Vertical columns (one per year, say), labelled below, with a scale on the left."""
     width, height, left, bottom, top = 640, 260, 64, 28, 12
     _, parts = _open(
+        "columns",
         title,
         f"{len(bars)} columns: "
         + "; ".join(f"{bar.label}: {bar.shown}" for bar in bars[:40])
@@ -62,11 +72,12 @@ def column_chart(title: str, bars: Sequence[Bar], axis: Callable[[float], str]) 
         width,
         height,
     )
-    peak = _nice_max(max((bar.value for bar in bars), default=0))
+    peak, step = scale(max((bar.value for bar in bars), default=0), whole)
     plot_h = height - bottom - top
-    for tick in range(5):
-        value = peak * tick / 4
-        y = top + plot_h - plot_h * tick / 4
+    ticks = round(peak / step)
+    for tick in range(ticks + 1):
+        value = step * tick
+        y = top + plot_h - plot_h * tick / ticks
         parts.append(
             f'<line class="grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
@@ -101,11 +112,11 @@ def rate_chart(
     description = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars)
     if average is not None:
         description += f". {average_label}: {average:.0%}"
-    _, parts = _open(title, description, width, height)
+    _, parts = _open("rates", title, description, width, height)
     plot_w = width - left - right
     for i, bar in enumerate(bars):
         y = top + i * row
-        name = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
+        name = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
         parts.append(
             f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">'
             f"{escape(name)}</text>"

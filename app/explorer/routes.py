@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from app.api import categories, councils, decisions, stats
 from app.api.decisions import OUTCOME_LABELS, SortParam
@@ -32,6 +33,7 @@ from app.explorer.links import (
     with_query,
 )
 from app.explorer.templates import STATIC, percent, pounds, short_pounds, templates
+from app.models import Decision, Organisation
 from app.search.filters import DecisionFilters
 from ingest.parse.model import REMEDY_TYPES
 
@@ -52,6 +54,7 @@ def _year_charts(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "Decisions per year",
             [Bar(str(row["key"]), row["count"], f"{row['count']:,}") for row in dated],
             lambda value: f"{value:,.0f}",
+            whole=True,
         ),
         "remedies": column_chart(
             "Remedy totals per year",
@@ -176,6 +179,17 @@ def decision_page(
     )
 
 
+def _only_synthetic(session: Session, slug: str) -> bool:
+    """Whether every decision about this body is synthetic demo data (a fictional council)."""
+    sources = session.scalars(
+        select(col(Decision.source))
+        .join(Organisation, col(Decision.organisation_id) == col(Organisation.id))
+        .where(col(Organisation.slug) == slug)
+        .distinct()
+    ).all()
+    return list(sources) == ["synthetic"]
+
+
 @router.get("/councils/{slug}", response_class=HTMLResponse)
 async def council_page(
     request: Request,
@@ -183,6 +197,7 @@ async def council_page(
     session: Annotated[Session, Depends(get_session)],
 ) -> Response:
     profile = (await run_in_threadpool(councils.get_council, session, slug))["data"]
+    fictional = await run_in_threadpool(_only_synthetic, session, slug)
     filters = DecisionFilters(council=[slug])
     by_year = await stats.get_stats(
         request, filters, session, q=None, group_by="year", sort="key", limit=1000
@@ -197,6 +212,7 @@ async def council_page(
         "council.html",
         {
             "c": profile,
+            "fictional": fictional,
             "api_url": f"/v1/councils/{slug}",
             "search_url": with_query("/", [("council", slug)]),
             "years": _year_charts(by_year["data"]),

@@ -52,7 +52,8 @@ def percent(value: float | None) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    return [part.strip() for part in text.split("\n\n") if part.strip()]
+    """The stored text keeps one paragraph (or sub-heading) per line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -305,6 +305,10 @@ async def test_synthetic_records_say_so_and_do_not_link_to_the_lgsco(
     tree = await page(site, found[0]["url"].removeprefix("/v1"))
     assert "Fictional demo record" in text(tree, ".synthetic-notice")
     assert tree.css("a.lgsco") == []
+    council = await page(site, f"/councils/{found[0]['council']['slug']}")
+    assert "Fictional demo council" in text(council, ".synthetic-notice")
+    real = await page(site, f"/councils/{WEXMOOR}")
+    assert real.css(".synthetic-notice") == []
     listing = await page(site, "/?source=synthetic")
     assert len(listing.css("ol.hits .synthetic")) == DEMO
 
