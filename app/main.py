@@ -132,6 +132,11 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_parameters)],
+        # Any route may meet the size limits of app/limits.py: documented on every operation.
+        responses=problems.problem_responses(
+            s414="Request target longer than MAX_URL_BYTES",
+            s431="Request headers larger than MAX_HEADER_BYTES",
+        ),
     )
     problems.install(app)
     app.add_middleware(RateLimitMiddleware, settings=settings)  # innermost: 429s get CORS
