@@ -106,7 +106,7 @@ def rate_chart(
     title: str, bars: Sequence[Bar], average: float | None, average_label: str
 ) -> Markup:
     """Horizontal bars of rates (0–1) with a dashed line at the average they are compared with."""
-    row, left, right, top = 26, 230, 56, 24
+    row, left, right, top = 26, 250, 56, 24
     width = 640
     height = top + row * len(bars) + 8
     description = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars)
@@ -116,7 +116,7 @@ def rate_chart(
     plot_w = width - left - right
     for i, bar in enumerate(bars):
         y = top + i * row
-        name = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        name = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
         parts.append(
             f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">'
             f"{escape(name)}</text>"
@@ -128,9 +128,11 @@ def rate_chart(
         )
     if average is not None:
         x = left + plot_w * average
+        # Near either end the label runs inwards, so it is never cut by the edge.
+        anchor = "end" if average > 0.75 else "start" if average < 0.25 else "middle"
         parts.append(
             f'<line class="average" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" y2="{height - 4}"/>'
-            f'<text class="average-label" x="{x:.1f}" y="{top - 10}" text-anchor="middle">'
+            f'<text class="average-label" x="{x:.1f}" y="{top - 10}" text-anchor="{anchor}">'
             f"{escape(average_label)} {average:.0%}</text>"
         )
     parts.append("</svg>")
