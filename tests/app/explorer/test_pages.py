@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -18,12 +19,13 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from app.config import Settings
+from app.main import create_app
 from app.security import PAGE_CSP
-from app.stack import Services
+from app.stack import Services, _free_port
 from ingest.demo import write_jsonl
 from ingest.documents import iter_raw_documents
 from tests.app.api.bodies import DECISIONS, STATS_EXTRA, raw_documents
-from tests.app.search_corpus import loaded_corpus
+from tests.app.search_corpus import LoadedCorpus, loaded_corpus
 from tests.conftest import scratch_database
 
 DEMO = 3
@@ -32,20 +34,41 @@ WEXMOOR = "wexmoor-district-council"
 
 
 @pytest.fixture(scope="module")
-async def site(
+async def loaded(
     settings: Settings,
     services: Services,
     template_database: str,
     tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> AsyncIterator[LoadedCorpus]:
     """One database and index for the module: the pages only read."""
     folder = tmp_path_factory.mktemp("demo")
     write_jsonl(folder / "demo.jsonl", DEMO, seed=7)
     name = f"test_{uuid.uuid4().hex[:12]}"
     base = [*raw_documents(DECISIONS + STATS_EXTRA), *iter_raw_documents(folder)]
     with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name, base=base):
-            yield loaded.client
+        async for corpus in loaded_corpus(settings, services, url, name, base=base):
+            yield corpus
+
+
+@pytest.fixture(scope="module")
+def site(loaded: LoadedCorpus) -> httpx.AsyncClient:
+    return loaded.client
+
+
+@pytest.fixture(scope="module")
+async def without_meili(
+    loaded: LoadedCorpus, settings: Settings, services: Services
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on the same database, its Meilisearch a port nobody listens on."""
+    database_url = loaded.engine.url.render_as_string(hide_password=False)
+    dead = replace(
+        services, database_url=database_url, meili_url=f"http://127.0.0.1:{_free_port()}"
+    )
+    app = create_app(settings.model_copy(update={"meili_index": loaded.index_name}), dead)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
 
 
 async def page(client: httpx.AsyncClient, url: str, status: int = 200) -> HTMLParser:
@@ -368,3 +391,23 @@ async def test_pages_load_nothing_from_elsewhere(site: httpx.AsyncClient) -> Non
         assert all(str(s).startswith("/static/") for s in sources), sources
         assert tree.css("[style]") == []  # the CSP allows no inline style
         assert tree.css("script:not([src])") == []  # nor inline script
+
+
+# --- degraded -----------------------------------------------------------------------------
+
+
+async def test_without_the_search_engine_the_pages_answer_from_the_database(
+    site: httpx.AsyncClient, without_meili: httpx.AsyncClient
+) -> None:
+    query = f"/?council={WEXMOOR}&sort=-remedy_total"
+    live, degraded = await page(site, query), await page(without_meili, query)
+    assert text(degraded, ".total") == text(live, ".total")
+    references = [text(hit, ".reference") for hit in degraded.css("ol.hits li.hit")]
+    assert references == [text(hit, ".reference") for hit in live.css("ol.hits li.hit")]
+    assert "Search engine unavailable" in text(degraded, ".warning")
+    for url in ("/decisions/23-000-001", f"/councils/{WEXMOOR}"):
+        await page(without_meili, url)
+    words = await without_meili.get("/?q=complained")
+    assert words.status_code == 503
+    assert words.headers["retry-after"] == "5"
+    assert "Full-text search is unavailable" in text(HTMLParser(words.text), ".detail")
