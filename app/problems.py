@@ -110,7 +110,8 @@ def problem_response(
     if request_id:
         sent[REQUEST_ID_HEADER] = request_id
     sent.update(headers or {})
-    render = getattr(request.app.state, "problem_page", None)
+    app = request.scope.get("app")  # absent when a middleware answers on its own
+    render = getattr(app.state, "problem_page", None) if app is not None else None
     if render is not None and wants_page(
         app_path(request.scope), request.headers.get("accept", "")
     ):
@@ -163,6 +164,13 @@ async def _database_error(request: Request, exc: Exception) -> Response:
         return problem_response(
             request, 504, "The query took too long and was cancelled; narrow the filters.",
             type="/problems/timeout", title="Gateway Timeout",
+        )  # fmt: skip
+    if isinstance(exc, SQLAlchemyTimeoutError):  # no pooled connection free in time
+        log.error("database pool exhausted on %s", request.url.path)
+        return problem_response(
+            request, 503, "Every database connection is busy; try again shortly.",
+            type="/problems/database-busy", title="Database busy",
+            headers={"Retry-After": "5"},
         )  # fmt: skip
     log.error("database unavailable on %s: %s", request.url.path, type(exc).__name__)
     return problem_response(
