@@ -37,6 +37,21 @@ class MeiliUnavailable(MeiliError):
 _UNPREPARED = {"invalid_api_key", "missing_authorization_header", "index_not_found"}
 
 
+async def _drop_connection(response: httpx.Response) -> None:
+    """Close the connection of an error answered to a request with a body: never reuse it.
+
+    Meilisearch (actix-web) refuses a request (401, 403) from its headers alone, without
+    reading the body. When the body arrives after that answer (the client writes headers and
+    body separately; on a loaded machine the body comes late), the next request on the same
+    keep-alive connection gets no answer at all and waits for the timeout (reproduced with a
+    raw socket: body 50 ms after the headers, then a search: no reply). A new connection
+    costs one loopback handshake, once per error.
+    """
+    stream = response.extensions.get("network_stream")
+    if stream is not None:
+        await stream.aclose()  # the pool sees a closed socket and discards the connection
+
+
 class MeiliClient:
     def __init__(self, url: str, key: str | None, *, timeout: float = 5.0) -> None:
         # identity: httpx asks for gzip by default, and a compressed, chunked answer stalled
@@ -73,6 +88,8 @@ class MeiliClient:
         except httpx.TransportError as exc:
             raise MeiliUnavailable(f"Meilisearch unreachable at {self.url}: {exc}") from exc
         if response.status_code >= 400:
+            if json is not None:
+                await _drop_connection(response)
             try:
                 body = response.json()
             except ValueError:
