@@ -146,3 +146,28 @@ def test_a_client_that_stops_reading_is_cut_off(
 def test_exports_must_leave_connections_for_other_requests(exports: int, pool: int) -> None:
     with pytest.raises(ValueError, match="EXPORT_CONCURRENCY"):
         Settings(export_concurrency=exports, db_pool_size=pool)
+
+
+async def test_no_free_connection_is_a_busy_problem_not_a_hang(
+    corpus: LoadedCorpus, settings: Settings, services: Services
+) -> None:
+    """Every pooled connection held (2 kept + 2 overflow): the next request waits
+    db_pool_timeout_s, then gets a 503 saying the database is busy, and is served once one is
+    given back."""
+    app = pooled_app(
+        corpus, settings, services, db_pool_size=2, db_pool_timeout_s=0.5, export_concurrency=1
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            held = [app.state.engine.connect() for _ in range(4)]
+            try:
+                busy = await client.get("/v1/decisions/23-000-001")
+            finally:
+                for connection in held:
+                    connection.close()
+            assert busy.status_code == 503
+            assert busy.headers["content-type"] == "application/problem+json"
+            assert busy.headers["retry-after"] == "5"
+            assert busy.json()["type"] == "/problems/database-busy"
+            assert (await client.get("/v1/stats?group_by=outcome")).status_code == 200
