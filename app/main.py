@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import problems
 from app.api import categories, councils, decisions, export, feed, health, metrics, stats
@@ -28,6 +30,7 @@ from app.ratelimit import RateLimitMiddleware
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import ensure_index
 from app.search.keys import ensure_search_key, search_key
+from app.search.refill import index_lost, refill
 from app.security import SecurityHeadersMiddleware
 from app.stack import Services
 
@@ -73,18 +76,39 @@ async def _prepare_search(
                 await asyncio.sleep(retry_s)
 
 
+async def _index_lost(services: Services, index: str, engine: Engine) -> bool:
+    async with MeiliClient(services.meili_url, services.meili_key) as admin:  # reads stats
+        return await index_lost(admin, index, engine)
+
+
 async def _keep_search_prepared(
-    services: Services, index: str, client: MeiliClient, prepared: bool, retry_s: float = 5.0
+    services: Services,
+    index: str,
+    client: MeiliClient,
+    engine: Engine,
+    prepared: bool,
+    retry_s: float = 5.0,
 ) -> None:
     """For the app's life: prepare the index and key until it works, and again whenever the
-    request path's client finds them gone (Meilisearch back without its data).
+    request path's client finds them gone (Meilisearch back without its data); then refill an
+    index left empty from PostgreSQL (app/search/refill.py).
 
     Meanwhile the request path answers degraded, or 503 with Retry-After, never an error:
-    the client raises MeiliUnavailable for a refused key or a missing index. At most one
-    preparation per `retry_s`, however many requests are refused.
+    the client raises MeiliUnavailable for a refused key, a missing index or an index being
+    refilled. At most one preparation per `retry_s`, however many requests are refused.
     """
     last = time.monotonic()
     while True:
+        if client.refilling:
+            try:
+                async with MeiliClient(services.meili_url, services.meili_key) as admin:
+                    await refill(admin, index, engine)
+                client.refilling = False
+            except (MeiliError, SQLAlchemyError) as exc:  # down again: still refilling
+                log.error("refilling %r failed (%s); retrying", index, exc)
+                await asyncio.sleep(retry_s)
+                prepared = await _prepare_search(services, index, retry_s=retry_s)
+                continue
         if prepared:
             await client.unprepared.wait()
             await asyncio.sleep(max(0.0, last + retry_s - time.monotonic()))
@@ -92,6 +116,10 @@ async def _keep_search_prepared(
         prepared = await _prepare_search(services, index, retry_s=retry_s)
         client.unprepared.clear()  # right after success: what was refused before, it repaired
         last = time.monotonic()
+        # Only now, right after Meilisearch was found without the index or key (not while the
+        # app runs, when an ingest may have stored rows it has yet to index): empty means lost.
+        if await _index_lost(services, index, engine):
+            client.refilling = True
 
 
 def create_app(settings: Settings, services: Services) -> FastAPI:
@@ -114,8 +142,12 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         # The first attempt is awaited (searches work as soon as the app answers); if
         # Meilisearch is down, later attempts run in the background while the app serves.
         prepared = await _prepare_search(services, index, attempts=1)
+        # An index found empty while the database is not: searches are answered degraded from
+        # the first request, until the keeper has refilled it.
+        if prepared and await _index_lost(services, index, app.state.engine):
+            app.state.meili.refilling = True
         keeper = asyncio.create_task(
-            _keep_search_prepared(services, index, app.state.meili, prepared)
+            _keep_search_prepared(services, index, app.state.meili, app.state.engine, prepared)
         )
         try:
             yield

@@ -64,6 +64,9 @@ class MeiliClient:
         # Set when Meilisearch answers as if the key or the index did not exist; whoever can
         # create them waits on it (app/main.py), and clears it when they are back.
         self.unprepared = asyncio.Event()
+        # True while the index is refilled from PostgreSQL (app/search/refill.py): searches are
+        # refused as if Meilisearch were down, so they are answered degraded, never half-empty.
+        self.refilling = False
         self._http = httpx.AsyncClient(
             base_url=self.url,
             headers=headers,
@@ -81,6 +84,8 @@ class MeiliClient:
         await self.aclose()
 
     async def request(self, method: str, path: str, json: Any = None) -> Any:
+        if self.refilling and path.endswith("/search"):
+            raise MeiliUnavailable("Meilisearch index is being refilled from PostgreSQL")
         try:
             response = await self._http.request(method, path, json=json)
         except httpx.TimeoutException as exc:

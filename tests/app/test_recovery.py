@@ -281,8 +281,8 @@ def test_postgres_stopped_then_back(healthy: PrivateStack) -> None:
 
 
 def test_a_connection_lost_before_its_session_closes_is_no_error(engine: Engine) -> None:
-    """get_session closes after the response went out: PostgreSQL may have dropped the
-    connection by then (a restart). The client has its answer; the pool discards the corpse."""
+    """get_session closes after the endpoint returned: PostgreSQL may have dropped the
+    connection by then (a restart). The answer is complete; the pool discards the corpse."""
     app = FastAPI()
     app.state.engine = engine
     dependency = get_session(Request({"type": "http", "app": app}))
@@ -305,7 +305,8 @@ def test_a_connection_lost_before_its_session_closes_is_no_error(engine: Engine)
 
 def test_meilisearch_down_at_start_up_then_up(healthy: PrivateStack) -> None:
     """An app started before its Meilisearch (a fresh index, no search key yet) serves degraded,
-    then prepares the index and its key in the background once Meilisearch answers."""
+    then prepares the index and its key in the background once Meilisearch answers, and fills
+    the new index from PostgreSQL (app/search/refill.py) before it answers from it."""
     healthy.stop_meili()
     late = healthy.settings.model_copy(update={"meili_index": "recovery-late"})
     with (
@@ -323,12 +324,15 @@ def test_meilisearch_down_at_start_up_then_up(healthy: PrivateStack) -> None:
             assert time.monotonic() < deadline, found.text
             time.sleep(0.1)
         assert seen <= {503}, seen
-        assert found.json()["meta"]["total"] == 0  # a new index: nothing loaded into it yet
+        # Searched only once refilled: every decision the words match, never a half-empty index.
+        expected = healthy.http.get("/v1/decisions", params={"q": "council"}).json()
+        assert found.json()["meta"]["total"] == expected["meta"]["total"] > 0
 
 
 def test_meilisearch_back_without_its_data(healthy: PrivateStack) -> None:
     """Meilisearch back empty (a lost volume): the app creates its index and key again by
-    itself, never answering with an error meanwhile, and `ombudsman reindex` refills it."""
+    itself and refills the index from PostgreSQL, answering degraded meanwhile (never an error,
+    never an empty result); `ombudsman reindex` afterwards changes nothing."""
     http = healthy.http
     before = _answers(http)
     searched = http.get("/v1/decisions", params={"q": "council"}).json()
@@ -348,7 +352,8 @@ def test_meilisearch_back_without_its_data(healthy: PrivateStack) -> None:
         assert time.monotonic() < deadline, ready.text
         time.sleep(0.1)
     assert seen <= {503}, seen
-    assert http.get("/v1/decisions", params={"q": "council"}).json()["meta"]["total"] == 0
+    assert http.get("/v1/decisions", params={"q": "council"}).json() == searched
+    assert _answers(http) == before
 
     env = {
         **os.environ,
