@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -47,13 +48,14 @@ def make_engine(
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a session on the app's engine, closed after the request.
+    """FastAPI dependency (use `SessionDep`): a session on the app's engine.
 
-    Closing runs after the response has been sent, and rolls back the read transaction. When
-    PostgreSQL went away meanwhile (a restart), that rollback fails on a dead connection which
-    SQLAlchemy has already invalidated (the pool never hands it out again), and the client has
-    its complete answer: the failure is logged, not raised. Raised, it would reach the server
-    after the response started, and uvicorn would drop the client's keep-alive connection.
+    Closed when the endpoint function returns, before the response is sent (`scope="function"`
+    in `SessionDep`), so a client slow to read a large answer holds no pooled connection.
+    Closing rolls back the read transaction. When PostgreSQL went away meanwhile (a restart),
+    that rollback fails on a dead connection which SQLAlchemy has already invalidated (the pool
+    never hands it out again): the failure is logged, not raised, since the endpoint's answer is
+    complete.
     """
     session = Session(request.app.state.engine)
     try:
@@ -65,3 +67,7 @@ def get_session(request: Request) -> Iterator[Session]:
             if not exc.connection_invalidated:
                 raise
             log.warning("database connection lost before its session closed: %s", exc.orig)
+
+
+#: The session parameter of an endpoint: `session: SessionDep`.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -8,14 +8,14 @@ and `min()` makes the choice deterministic if it ever is not).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import col
 
-from app.db import get_session
+from app.db import SessionDep
 from app.models import Decision
 from app.problems import problem_responses
 
@@ -67,7 +67,7 @@ def _ranked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     response_model=CategoryTree,
     responses=problem_responses(s400="Unknown query parameter"),
 )
-def list_categories(session: Annotated[Session, Depends(get_session)]) -> dict[str, Any]:
+def list_categories(session: SessionDep) -> dict[str, Any]:
     groups = session.execute(
         select(
             col(Decision.category_slug),

@@ -13,13 +13,13 @@ import math
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Float, Integer, Numeric, Select, cast, func, or_, select
 from sqlmodel import Session, col
 
-from app.db import get_session
+from app.db import SessionDep
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliError
@@ -286,7 +286,7 @@ async def _matching_names(request: Request, q: str) -> list[str]:
 )
 async def list_councils(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     q: Annotated[
         str | None,
         Query(
@@ -476,7 +476,7 @@ def _comparison(session: Session, body_type: str, rate: float | None) -> dict[st
     responses=PROBLEMS,
 )
 def get_council(
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     slug: Annotated[
         str,
         Path(

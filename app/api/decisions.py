@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from app.api.decision_schemas import DecisionList, DecisionOut
 from app.api.degraded import search_in_postgres
 from app.api.labels import council_warnings, current_labels
 from app.api.query import FullText, decision_filters
-from app.db import get_session
+from app.db import SessionDep
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
@@ -289,7 +289,7 @@ def get_decision(
             examples=["17-015-692"],
         ),
     ],
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
 ) -> dict[str, Any]:
     published = normalise_reference(reference)
     row = None

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from app.api.decisions import OUTCOME_LABELS
 from app.api.labels import council_warnings, current_labels
 from app.api.query import FullText, decision_filters, full_text_references
-from app.db import get_session
+from app.db import SessionDep
 from app.problems import problem_responses
 from app.search.filters import (
     DECISIONS,
@@ -279,7 +279,7 @@ def compute(
 async def get_stats(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     q: FullText = None,
     group_by: Annotated[
         GroupBy,
