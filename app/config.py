@@ -79,7 +79,8 @@ class Settings(BaseSettings):
     rate_limit_export: str = Field(
         "30/minute",
         pattern=r"^\s*[1-9][0-9]*\s*/\s*(second|minute|hour)\s*$",
-        description="Stricter limit per client for /v1/decisions/export and /v1/stats",
+        description="Stricter limit per client for /v1/decisions/export, /v1/stats and the "
+        "explorer pages that compute stats (/ and /councils/…)",
     )
     rate_limit_api_keys: list[SecretStr] = Field(
         default_factory=list,

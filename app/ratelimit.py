@@ -13,7 +13,8 @@ when the peer is one of TRUSTED_PROXIES: anyone else could write any address the
 new bucket per request.
 
 Rules: RATE_LIMIT for every route, RATE_LIMIT_EXPORT (stricter) for the expensive routes
-(`/v1/decisions/export` and `/v1/stats`), which draw from their own bucket. Health probes and
+(`/v1/decisions/export`, `/v1/stats`, and the explorer's `/` and `/councils/…`, which compute
+stats), which draw from their own bucket. Health probes and
 `/metrics` are never limited: an orchestrator or Prometheus must never be told to wait.
 
 Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
@@ -50,8 +51,10 @@ log = logging.getLogger("ombudsearch.ratelimit")
 
 #: Never limited: probes and metrics scraping must always get through.
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-#: Routes that cost a full scan of the matching decisions: they get the stricter rule.
-EXPENSIVE_PATHS = frozenset({"/v1/decisions/export", "/v1/stats"})
+#: Routes that cost a full scan of the matching decisions: they get the stricter rule. The
+#: explorer's search page and council profiles compute /v1/stats groupings (app/explorer).
+EXPENSIVE_PATHS = frozenset({"/v1/decisions/export", "/v1/stats", "/"})
+EXPENSIVE_PREFIXES = ("/councils/",)
 #: Buckets kept at most; the least recently used are dropped beyond this.
 MAX_CLIENTS = 100_000
 
@@ -219,7 +222,7 @@ class RateLimitMiddleware:
         """The rule for a path, or None for the paths that are never limited."""
         if path in EXEMPT_PATHS:
             return None
-        if path in EXPENSIVE_PATHS:
+        if path in EXPENSIVE_PATHS or path.startswith(EXPENSIVE_PREFIXES):
             return self.expensive
         return self.general
 

@@ -17,12 +17,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from app.api import categories, councils, decisions, stats
+from app.api import councils, decisions, stats
 from app.api.decisions import OUTCOME_LABELS, SortParam
 from app.api.query import FullText, decision_filters
-from app.db import get_session
+from app.db import SessionDep
 from app.explorer import problem_page
 from app.explorer.charts import Bar, column_chart, rate_chart
+from app.explorer.figures import FiguresCache
 from app.explorer.links import (
     FILTERS,
     EmptyParameters,
@@ -40,7 +41,6 @@ from ingest.parse.model import REMEDY_TYPES
 router = APIRouter(include_in_schema=False, dependencies=[Depends(drop_empty_parameters)])
 
 FACETS = "council,category,outcome,year,remedy_type"
-TOP_COUNCILS = 10
 COUNCIL_FACET_SHOWN = 10
 
 
@@ -96,7 +96,7 @@ def _overall_rate(outcome_facet: list[dict[str, Any]]) -> float | None:
 async def search_page(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     q: FullText = None,
     sort: SortParam | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -106,19 +106,13 @@ async def search_page(
         request, filters, q=q, sort=sort, page=page, per_page=per_page, facets=FACETS
     )
     text = (q or "").strip()
-    by_year = await stats.get_stats(
-        request, filters, session, q=q, group_by="year", sort="key", limit=1000
-    )
-    top = await stats.get_stats(
-        request, filters, session, q=q, group_by="council", sort="-count", limit=TOP_COUNCILS
-    )
-    tree = await run_in_threadpool(categories.list_categories, session)
+    figures = await request.app.state.explorer_figures.get(request, session, q, filters)
     pairs = request.query_params.multi_items()
     names = {
         facet: {value["value"]: value["label"] for value in values}
         for facet, values in found["facets"].items()
     }
-    for node in tree["data"]:
+    for node in figures.categories:
         names.setdefault("category", {}).setdefault(node["slug"], node["name"])
     first = {  # the visible field shows the first value; the others ride along hidden
         key: (request.query_params.getlist(key) or [""])[0] for key in ("q", "sort", *FILTERS)
@@ -146,12 +140,14 @@ async def search_page(
             "all_sorts": sort_links("/", pairs, order, True),
             "active": active_filters("/", pairs, names),
             "downloads": downloads(pairs),
-            "categories": tree["data"],
+            "categories": figures.categories,
             "outcomes": OUTCOME_LABELS,
             "remedy_types": REMEDY_TYPES,
             "council_facet_shown": COUNCIL_FACET_SHOWN,
-            "years": _year_charts(by_year["data"]),
-            "uphold": _uphold_chart(top["data"], _overall_rate(found["facets"]["outcome"])),
+            "years": _year_charts(figures.by_year),
+            "uphold": _uphold_chart(
+                figures.top_councils, _overall_rate(found["facets"]["outcome"])
+            ),
             "warnings": [*found["meta"]["warnings"]],
         },
     )
@@ -161,7 +157,7 @@ async def search_page(
 def decision_page(
     request: Request,
     reference: Annotated[str, Path(max_length=40)],
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
 ) -> Response:
     record = decisions.get_decision(reference, session)["data"]
     canonical = record["url"].removeprefix("/v1")
@@ -194,14 +190,15 @@ def _only_synthetic(session: Session, slug: str) -> bool:
 async def council_page(
     request: Request,
     slug: Annotated[str, Path(max_length=200)],
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
 ) -> Response:
-    profile = (await run_in_threadpool(councils.get_council, session, slug))["data"]
-    fictional = await run_in_threadpool(_only_synthetic, session, slug)
-    filters = DecisionFilters(council=[slug])
-    by_year = await stats.get_stats(
-        request, filters, session, q=None, group_by="year", sort="key", limit=1000
-    )
+
+    def read() -> tuple[dict[str, Any], bool, list[dict[str, Any]]]:
+        profile = councils.get_council(session, slug)["data"]  # a 404 problem if unknown
+        by_year = stats.compute(session, DecisionFilters(council=[slug]), None, "year", "key", 1000)
+        return profile, _only_synthetic(session, slug), by_year[0]
+
+    profile, fictional, by_year = await run_in_threadpool(read)
     comparison = profile["comparison"]
     kind = profile["body_type"].replace("_", " ")
     bars = [
@@ -215,7 +212,7 @@ async def council_page(
             "fictional": fictional,
             "api_url": f"/v1/councils/{slug}",
             "search_url": with_query("/", [("council", slug)]),
-            "years": _year_charts(by_year["data"]),
+            "years": _year_charts(by_year),
             "outcomes": OUTCOME_LABELS,
             "comparison_chart": rate_chart(
                 f"Uphold rate of {profile['name']} against the average {kind}",
@@ -238,3 +235,4 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(EmptyParameters, _redirect_without_empty)
     app.state.problem_page = problem_page.render
+    app.state.explorer_figures = FiguresCache()

@@ -1,0 +1,88 @@
+"""The explorer's figures for one query (charts and the category list), kept for a minute.
+
+A reporter pages through results, re-orders them, opens a decision and comes back: the figures
+of a query do not change with its page or order, and with `q` they cost about a second on
+100,000 decisions (Meilisearch listing every match for PostgreSQL to count; measured in
+docs/benchmarks.md). So they are computed once per (q, filters) and kept `MAX_AGE_S`, the
+lifetime every response already has in HTTP caches (caching.py: `max-age=60`). The API's
+/v1/stats computes afresh each time; the page shows the same numbers, at most a minute old.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import Session
+
+from app.api import categories, stats
+from app.api.query import full_text_references
+from app.search.filters import DecisionFilters
+
+MAX_AGE_S = 60.0
+MAX_ENTRIES = 256  # a few kilobytes each: the rows, never the matching references
+TOP_COUNCILS = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    by_year: list[dict[str, Any]]  # /v1/stats?group_by=year&sort=key rows
+    top_councils: list[dict[str, Any]]  # /v1/stats?group_by=council&sort=-count&limit=10 rows
+    categories: list[dict[str, Any]]  # /v1/categories data (the form's choices)
+
+
+def _key(text: str, filters: DecisionFilters) -> Hashable:
+    values = dataclasses.astuple(filters)
+    return text, tuple(tuple(v) if isinstance(v, list) else v for v in values)
+
+
+class FiguresCache:
+    """Least recently used first out; an entry older than `max_age_s` is computed again."""
+
+    def __init__(
+        self,
+        max_entries: int = MAX_ENTRIES,
+        max_age_s: float = MAX_AGE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_entries = max_entries
+        self.max_age_s = max_age_s
+        self.clock = clock
+        self._entries: OrderedDict[Hashable, tuple[float, Figures]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def get(
+        self, request: Request, session: Session, q: str | None, filters: DecisionFilters
+    ) -> Figures:
+        text = (q or "").strip()
+        key = _key(text, filters)
+        now = self.clock()
+        kept = self._entries.get(key)
+        if kept is not None and now - kept[0] < self.max_age_s:
+            self._entries.move_to_end(key)
+            return kept[1]
+        # The matching references are asked of Meilisearch once, for both groupings.
+        references = await full_text_references(request, text, filters)
+
+        def compute() -> Figures:
+            return Figures(
+                by_year=stats.compute(session, filters, references, "year", "key", 1000)[0],
+                top_councils=stats.compute(
+                    session, filters, references, "council", "-count", TOP_COUNCILS
+                )[0],
+                categories=categories.list_categories(session)["data"],
+            )
+
+        figures = await run_in_threadpool(compute)
+        self._entries[key] = (now, figures)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return figures
