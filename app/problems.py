@@ -110,7 +110,7 @@ def problem_response(
     if request_id:
         sent[REQUEST_ID_HEADER] = request_id
     sent.update(headers or {})
-    app = request.scope.get("app")  # absent when a middleware answers on its own
+    app = request.scope.get("app")  # absent only where a middleware runs without an app
     render = getattr(app.state, "problem_page", None) if app is not None else None
     if render is not None and wants_page(
         app_path(request.scope), request.headers.get("accept", "")

@@ -11,14 +11,12 @@ serves a phone and a desktop.
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-
-_ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -45,17 +43,16 @@ def scale(peak: float, whole: bool) -> tuple[float, float]:
     return step * math.ceil(peak / step - 1e-9), step
 
 
-def _open(
-    kind: str, title: str, description: str, width: int, height: int
-) -> tuple[str, list[str]]:
-    ident = f"chart-{next(_ids)}"
+def _open(kind: str, title: str, description: str, width: int, height: int) -> list[str]:
+    # From the content, not a counter: the same page renders the same bytes (its ETag holds).
+    ident = "chart-" + hashlib.sha1(f"{title}\0{description}".encode()).hexdigest()[:10]
     head = (
         f'<svg class="chart {kind}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ident}-t">{escape(title)}</title>'
         f'<desc id="{ident}-d">{escape(description)}</desc>'
     )
-    return ident, [head]
+    return [head]
 
 
 def column_chart(
@@ -63,7 +60,7 @@ def column_chart(
 ) -> Markup:
     """Vertical columns (one per year, say), labelled below, with a scale on the left."""
     width, height, left, bottom, top = 640, 260, 64, 28, 12
-    _, parts = _open(
+    parts = _open(
         "columns",
         title,
         f"{len(bars)} columns: "
@@ -112,7 +109,7 @@ def rate_chart(
     description = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars)
     if average is not None:
         description += f". {average_label}: {average:.0%}"
-    _, parts = _open("rates", title, description, width, height)
+    parts = _open("rates", title, description, width, height)
     plot_w = width - left - right
     for i, bar in enumerate(bars):
         y = top + i * row

@@ -14,10 +14,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-FILTERS = (
-    "council", "category", "subcategory", "outcome", "remedy_type", "source",
-    "remedy_min", "remedy_max", "decided_from", "decided_to",
-)  # fmt: skip
+from app.search.filters import slug_of
+
 PARAMETER_LABELS = {
     "q": "Words",
     "council": "Council",
@@ -97,7 +95,11 @@ def active_filters(path: str, pairs: Pairs, names: dict[str, dict[str, str]]) ->
         if key not in PARAMETER_LABELS:
             continue
         rest = [pair for j, pair in enumerate(pairs) if j != i and pair[0] != "page"]
-        shown = names.get(key, {}).get(value) or value.replace("_", " ").capitalize()
+        # Facet labels are keyed by slug; the query may name a council or category instead.
+        known = names.get(key, {})
+        shown = (
+            known.get(value) or known.get(slug_of(value)) or value.replace("_", " ").capitalize()
+        )
         if key in ("q", "remedy_min", "remedy_max", "decided_from", "decided_to"):
             shown = value
         active.append(ActiveFilter(key, PARAMETER_LABELS[key], shown, with_query(path, rest)))
@@ -123,3 +125,24 @@ def sort_links(path: str, pairs: Pairs, current: str, has_text: bool) -> list[Or
         Order(key, label, with_query(path, [*rest, ("sort", key)]), key == current)
         for key, label in orders
     ]
+
+
+# The search form's fields. A scalar parameter shows its last value (the one FastAPI uses); a
+# list parameter its first, the others riding along as hidden inputs, as do parameters the
+# form has no field for (a sub-category, a remedy type…). `page` is dropped: a new search
+# starts at page 1; `facets` too: the page always shows its own.
+FORM_SCALARS = ("q", "sort", "remedy_min", "remedy_max", "decided_from", "decided_to")
+FORM_LISTS = ("council", "category", "outcome")
+FORM_DROPPED = ("page", "facets")
+
+
+def form_fields(pairs: Pairs) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """(the value each visible field shows, the hidden inputs) for this query."""
+    shown = dict.fromkeys((*FORM_SCALARS, *FORM_LISTS), "")
+    hidden: list[tuple[str, str]] = []
+    for key, value in pairs:
+        if key in FORM_SCALARS or (key in FORM_LISTS and not shown[key]):
+            shown[key] = value
+        elif key not in FORM_DROPPED:
+            hidden.append((key, value))
+    return shown, hidden

@@ -16,10 +16,11 @@ from fastapi.responses import Response
 from app.explorer.templates import templates
 
 ADVICE = {
-    400: "One of the page's parameters is not one it knows; the search form below builds "
-    "a correct address.",
+    400: "The address has a parameter this page does not know (perhaps mistyped); start a new "
+    "search and the form will build a correct one.",
     404: "The address may be mistyped, or the record may not be published here.",
-    422: "One of the values could not be read: check the highlighted field.",
+    422: "One of the values could not be read; the field is named above. Correct it in the "
+    "address, or start a new search.",
     429: "Too many requests in a short time; wait a moment and reload.",
     503: "A service this page needs is not answering; try again in a few seconds.",
     504: "The question took too long to answer; narrow the filters and try again.",

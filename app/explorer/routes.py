@@ -25,23 +25,22 @@ from app.explorer import problem_page
 from app.explorer.charts import Bar, column_chart, rate_chart
 from app.explorer.figures import FiguresCache
 from app.explorer.links import (
-    FILTERS,
     EmptyParameters,
     active_filters,
     downloads,
     drop_empty_parameters,
+    form_fields,
     sort_links,
     with_query,
 )
-from app.explorer.templates import STATIC, percent, pounds, short_pounds, templates
+from app.explorer.templates import STATIC, page_url, percent, pounds, short_pounds, templates
 from app.models import Decision, Organisation
 from app.search.filters import DecisionFilters
-from ingest.parse.model import REMEDY_TYPES
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(drop_empty_parameters)])
 
 FACETS = "council,category,outcome,year,remedy_type"
-COUNCIL_FACET_SHOWN = 10
+FACET_SHOWN = 10  # values of each facet listed before "n more"
 
 
 def _year_charts(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,6 +100,9 @@ async def search_page(
     sort: SortParam | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    facets: Annotated[
+        str | None, Query(description="Accepted, ignored: the page shows its own")
+    ] = None,
 ) -> Response:
     found = await decisions.search_decisions(
         request, filters, q=q, sort=sort, page=page, per_page=per_page, facets=FACETS
@@ -114,18 +116,9 @@ async def search_page(
     }
     for node in figures.categories:
         names.setdefault("category", {}).setdefault(node["slug"], node["name"])
-    first = {  # the visible field shows the first value; the others ride along hidden
-        key: (request.query_params.getlist(key) or [""])[0] for key in ("q", "sort", *FILTERS)
-    }
-    # Parameters the form has no field for (a second council, a sub-category…) ride along.
-    in_form = {"q", "council", "category", "outcome", "remedy_min", "remedy_max",
-               "decided_from", "decided_to", "sort", "page"}  # fmt: skip
-    seen: set[str] = set()
-    hidden = []
-    for key, value in pairs:
-        if key not in in_form or key in seen:
-            hidden.append((key, value))
-        seen.add(key)
+    shown, hidden = form_fields(pairs)
+    if filters.category:  # the select's options are slugs; the query may name a category
+        shown["category"] = filters.category[0]
     order = sort or ("relevance" if text else "-decided_on")
     return templates.TemplateResponse(
         request,
@@ -133,17 +126,16 @@ async def search_page(
         {
             "found": found,
             "q": text,
-            "form": first,
+            "form": shown,
             "hidden": hidden,
-            "order": order,
             "sorts": sort_links("/", pairs, order, bool(text)),
             "all_sorts": sort_links("/", pairs, order, True),
             "active": active_filters("/", pairs, names),
             "downloads": downloads(pairs),
+            "first_page": with_query("/", [(k, v) for k, v in pairs if k != "page"]),
             "categories": figures.categories,
             "outcomes": OUTCOME_LABELS,
-            "remedy_types": REMEDY_TYPES,
-            "council_facet_shown": COUNCIL_FACET_SHOWN,
+            "facet_shown": FACET_SHOWN,
             "years": _year_charts(figures.by_year),
             "uphold": _uphold_chart(
                 figures.top_councils, _overall_rate(found["facets"]["outcome"])
@@ -160,7 +152,7 @@ def decision_page(
     session: SessionDep,
 ) -> Response:
     record = decisions.get_decision(reference, session)["data"]
-    canonical = record["url"].removeprefix("/v1")
+    canonical = page_url(record["url"])
     if request.url.path != canonical:  # 17015692 and "17 015 692" are 17-015-692
         return RedirectResponse(canonical, status_code=308)
     return templates.TemplateResponse(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from app.api.decisions import reference_path
+
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 
@@ -51,11 +53,28 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def page_url(api_url: str) -> str:
+    """The explorer page of an API resource: /v1/decisions/17-015-692 → /decisions/17-015-692."""
+    return api_url.removeprefix("/v1")
+
+
+def decision_url(reference: str) -> str:
+    """The page of a decision by its published reference, 17 015 692."""
+    return page_url(reference_path(reference))
+
+
 def paragraphs(text: str) -> list[str]:
     """The stored text keeps one paragraph (or sub-heading) per line."""
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.filters.update(pounds=pounds, day=day, percent=percent, paragraphs=paragraphs)
+templates.env.filters.update(
+    pounds=pounds,
+    day=day,
+    percent=percent,
+    paragraphs=paragraphs,
+    page_url=page_url,
+    decision_url=decision_url,
+)
 templates.env.globals.update(SECTION_TITLES=SECTION_TITLES)

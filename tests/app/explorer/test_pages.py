@@ -411,3 +411,51 @@ async def test_without_the_search_engine_the_pages_answer_from_the_database(
     assert words.status_code == 503
     assert words.headers["retry-after"] == "5"
     assert "Full-text search is unavailable" in text(HTMLParser(words.text), ".detail")
+
+
+# --- the form and odd queries -------------------------------------------------------------
+
+
+async def test_the_form_keeps_a_category_or_council_given_by_name(site: httpx.AsyncClient) -> None:
+    tree = await page(site, "/?category=Housing&council=Wexmoor+District+Council")
+    selected = tree.css_first("select#category option[selected]")
+    assert selected is not None
+    assert selected.attributes["value"] == "housing"
+    assert value(tree, "input#council") == "Wexmoor District Council"
+    chips = [" ".join(li.text().split()) for li in tree.css("ul.active li")]
+    assert chips[:2] == ["Category: Housing ×", "Council: Wexmoor District Council ×"]
+
+
+async def test_a_repeated_scalar_shows_the_value_used(site: httpx.AsyncClient) -> None:
+    """FastAPI takes the last of a repeated scalar; the form shows that one, not the first."""
+    tree = await page(
+        site, "/?q=nothing-matches-this&q=complained&sort=decided_on&sort=-decided_on"
+    )
+    assert value(tree, "input#q") == "complained"
+    selected = tree.css_first("select#sort option[selected]")
+    assert selected is not None
+    assert selected.attributes["value"] == "-decided_on"
+    assert not [v for v in tree.css("input[type=hidden]") if v.attributes["name"] in ("q", "sort")]
+
+
+async def test_an_api_query_string_with_facets_opens_as_a_page(site: httpx.AsyncClient) -> None:
+    tree = await page(site, "/?outcome=upheld&facets=council")
+    api = (await site.get("/v1/decisions?outcome=upheld")).json()
+    assert text(tree, ".total").startswith(f"{api['meta']['total']} decisions")
+
+
+async def test_a_page_past_the_last_links_back_to_the_first(site: httpx.AsyncClient) -> None:
+    tree = await page(site, "/?outcome=upheld&page=99")
+    assert "past the last page" in text(tree, "p.empty")
+    assert hrefs(tree.css("p.empty a")) == ["/?outcome=upheld"]
+
+
+async def test_the_same_page_is_the_same_bytes_so_caches_revalidate(
+    site: httpx.AsyncClient,
+) -> None:
+    first = await site.get(f"/councils/{WEXMOOR}")
+    again = await site.get(f"/councils/{WEXMOOR}")
+    assert first.content == again.content
+    etag = first.headers["etag"]
+    revalidated = await site.get(f"/councils/{WEXMOOR}", headers={"if-none-match": etag})
+    assert revalidated.status_code == 304
