@@ -427,10 +427,10 @@ async def export_decisions(
     ] = "-decided_on",
 ) -> StreamingResponse:
     kind = _format(format)
-    query = export_query(await matching_conditions(request, filters, q), sort)
     base_url = str(request.base_url).rstrip("/")
     settings = request.app.state.settings
     slots: ExportSlots = request.app.state.export_slots  # made by create_app
+    # The slot first: a refused export must cost nothing (with q, listing the matches would).
     if not slots.try_take():
         log.warning("export refused: all %d export slots are busy", slots.size)
         raise ProblemError(
@@ -442,6 +442,7 @@ async def export_decisions(
             headers={"Retry-After": str(EXPORT_RETRY_AFTER_S)},
         )
     try:
+        query = export_query(await matching_conditions(request, filters, q), sort)
         connection = await run_in_threadpool(request.app.state.engine.connect)
     except BaseException:
         slots.give_back()

@@ -123,7 +123,7 @@ def test_stalled_exports_leave_the_pool_to_everyone_else(
 def test_a_client_that_stops_reading_is_cut_off(
     corpus: LoadedCorpus, settings: Settings, services: Services
 ) -> None:
-    app = pooled_app(corpus, settings, services, export_concurrency=1, export_send_timeout_s=1)
+    app = pooled_app(corpus, settings, services, export_concurrency=1, export_send_timeout_s=3)
     with (
         serving(app, send_buffer=SEND_BUFFER) as port,
         httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=DEADLINE_S) as client,

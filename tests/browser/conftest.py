@@ -126,7 +126,9 @@ def serving(app: FastAPI) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", log_config=None))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", log_config=None, timeout_graceful_shutdown=5)
+    )
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="explorer-uvicorn", daemon=True
     )
@@ -139,7 +141,8 @@ def serving(app: FastAPI) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join()
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "uvicorn did not stop within 30 s"
         sock.close()
 
 
