@@ -10,6 +10,7 @@ lifetime every response already has in HTTP caches (caching.py: `max-age=60`). T
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 from collections import OrderedDict
@@ -54,35 +55,47 @@ class FiguresCache:
         self.max_age_s = max_age_s
         self.clock = clock
         self._entries: OrderedDict[Hashable, tuple[float, Figures]] = OrderedDict()
+        self._pending: dict[Hashable, asyncio.Future[Figures]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def get(
-        self, request: Request, session: Session, q: str | None, filters: DecisionFilters
-    ) -> Figures:
+    async def get(self, request: Request, q: str | None, filters: DecisionFilters) -> Figures:
         text = (q or "").strip()
         key = _key(text, filters)
-        now = self.clock()
         kept = self._entries.get(key)
-        if kept is not None and now - kept[0] < self.max_age_s:
+        if kept is not None and self.clock() - kept[0] < self.max_age_s:
             self._entries.move_to_end(key)
             return kept[1]
-        # The matching references are asked of Meilisearch once, for both groupings.
-        references = await full_text_references(request, text, filters)
-
-        def compute() -> Figures:
-            return Figures(
-                by_year=stats.compute(session, filters, references, "year", "key", 1000)[0],
-                top_councils=stats.compute(
-                    session, filters, references, "council", "-count", TOP_COUNCILS
-                )[0],
-                categories=categories.list_categories(session)["data"],
-            )
-
-        figures = await run_in_threadpool(compute)
-        self._entries[key] = (now, figures)
+        # One computation per query at a time: when the figures of a popular query expire, the
+        # readers arriving meanwhile wait for it rather than each listing every match again
+        # (measured: sixteen at once overloaded Meilisearch into timeouts). Shielded, so a reader
+        # who leaves does not cancel it for the others; it has its own session for that reason.
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._compute(request, text, filters))
+            self._pending[key] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(key, None))
+        figures = await asyncio.shield(pending)
+        self._entries[key] = (self.clock(), figures)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
         return figures
+
+    async def _compute(self, request: Request, text: str, filters: DecisionFilters) -> Figures:
+        # The matching references are asked of Meilisearch once, for both groupings.
+        references = await full_text_references(request, text, filters)
+        engine = request.app.state.engine
+
+        def compute() -> Figures:
+            with Session(engine) as session:
+                return Figures(
+                    by_year=stats.compute(session, filters, references, "year", "key", 1000)[0],
+                    top_councils=stats.compute(
+                        session, filters, references, "council", "-count", TOP_COUNCILS
+                    )[0],
+                    categories=categories.list_categories(session)["data"],
+                )
+
+        return await run_in_threadpool(compute)

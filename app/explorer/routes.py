@@ -95,7 +95,6 @@ def _overall_rate(outcome_facet: list[dict[str, Any]]) -> float | None:
 async def search_page(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
-    session: SessionDep,
     q: FullText = None,
     sort: SortParam | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -108,7 +107,7 @@ async def search_page(
         request, filters, q=q, sort=sort, page=page, per_page=per_page, facets=FACETS
     )
     text = (q or "").strip()
-    figures = await request.app.state.explorer_figures.get(request, session, q, filters)
+    figures = await request.app.state.explorer_figures.get(request, q, filters)
     pairs = request.query_params.multi_items()
     names = {
         facet: {value["value"]: value["label"] for value in values}
