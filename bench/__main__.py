@@ -30,13 +30,18 @@ def main() -> None:
     parser.add_argument(
         "--requests", type=int, default=500, help="timed requests of each 1-client run"
     )
+    parser.add_argument(
+        "--soak", type=float, default=60.0, help="seconds of the 16-client soak (default 60)"
+    )
     args = parser.parse_args()
     only = "search" if args.skip_ingest else args.only
     if only in (None, "ingest"):
         ingest_bench.run(args.ingest_count)
     if only in (None, "search"):
         search_bench.run(
-            search_bench.Options(count=args.count, duration=args.duration, requests=args.requests)
+            search_bench.Options(
+                count=args.count, duration=args.duration, requests=args.requests, soak=args.soak
+            )
         )
 
 

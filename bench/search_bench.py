@@ -528,6 +528,7 @@ class Options:
     duration: float = 10.0
     warmup: int = 50
     requests: int = 500
+    soak: float = 60.0
 
 
 @dataclass
@@ -664,13 +665,15 @@ def run(options: Options) -> None:
             bench_reference(services, port, options)
             from bench.reporting_bench import (  # imports this module
                 bench_export,
+                bench_pages,
                 bench_soak,
                 bench_stats,
             )
 
             bench_stats(port, options)
+            bench_pages(port, options)
             bench_export(port, pid, options.count)
-            bench_soak(port, pid)
+            bench_soak(port, pid, options.soak)
     print(f"load average after: {_load_average()} (1, 5, 15 min)")
 
 
