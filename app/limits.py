@@ -52,6 +52,14 @@ def header_bytes(scope: Scope) -> int:
     return sum(len(name) + len(value) + 4 for name, value in scope["headers"])
 
 
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, detail: str, *, type: str, title: str
+) -> None:
+    """Answer the request with a problem, before the app (or the rate limiter) sees it."""
+    response = problem_response(Request(scope), status, detail, type=type, title=title)
+    await response(scope, receive, send)
+
+
 class RequestLimitsMiddleware:
     """Answers 414 or 431 problem+json for requests over MAX_URL_BYTES or MAX_HEADER_BYTES."""
 
@@ -67,29 +75,23 @@ class RequestLimitsMiddleware:
         url_size = target_bytes(scope)
         if url_size > self.max_url_bytes:
             log.info("URI too long: %d bytes", url_size)
-            response = problem_response(
-                Request(scope),
-                414,
+            await _refuse(
+                scope, receive, send, 414,
                 f"The request target is {url_size:,} bytes; at most {self.max_url_bytes:,} are "
                 "accepted. Ask for fewer values per parameter (at most 50 each) in several "
                 "requests, or use /v1/decisions/export to get every match of a broad query.",
-                type="/problems/uri-too-long",
-                title="URI Too Long",
-            )
-            await response(scope, receive, send)
+                type="/problems/uri-too-long", title="URI Too Long",
+            )  # fmt: skip
             return
         headers_size = header_bytes(scope)
         if headers_size > self.max_header_bytes:
             log.info("request headers too large: %d bytes", headers_size)
-            response = problem_response(
-                Request(scope),
-                431,
+            await _refuse(
+                scope, receive, send, 431,
                 f"The request headers are {headers_size:,} bytes in all; at most "
                 f"{self.max_header_bytes:,} are accepted. Send fewer or shorter headers "
                 "(cookies included).",
-                type="/problems/headers-too-large",
-                title="Request Header Fields Too Large",
-            )
-            await response(scope, receive, send)
+                type="/problems/headers-too-large", title="Request Header Fields Too Large",
+            )  # fmt: skip
             return
         await self.app(scope, receive, send)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
@@ -22,7 +23,7 @@ from app.main import create_app
 from app.search.client import MeiliClient
 from app.search.index import delete_index, ensure_index
 from app.search.keys import delete_search_key
-from app.stack import Services
+from app.stack import Services, _free_port
 from ingest.demo import generate
 from ingest.documents import DocumentResult, RawDocument
 from ingest.load import Loader
@@ -161,3 +162,19 @@ async def loaded_corpus(
         await delete_index(meili, index_name)
         await delete_search_key(meili, index_name)
     engine.dispose()
+
+
+@asynccontextmanager
+async def without_search_engine(
+    corpus: LoadedCorpus, settings: Settings, services: Services
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app on `corpus`'s database whose Meilisearch is a port nobody listens on."""
+    database_url = corpus.engine.url.render_as_string(hide_password=False)
+    dead = replace(
+        services, database_url=database_url, meili_url=f"http://127.0.0.1:{_free_port()}"
+    )
+    app = create_app(settings.model_copy(update={"meili_index": corpus.index_name}), dead)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client

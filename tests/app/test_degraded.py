@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
 from app.config import Settings
-from app.main import create_app
-from app.stack import Services, _free_port
-from tests.app.search_corpus import LoadedCorpus
+from app.stack import Services
+from tests.app.search_corpus import LoadedCorpus, without_search_engine
 from tests.app.test_filters import MATRIX
 
 DEGRADED = (
@@ -26,15 +24,8 @@ async def without_meili(
     corpus: LoadedCorpus, settings: Settings, services: Services
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An app on the corpus's database whose Meilisearch is a port nobody listens on."""
-    database_url = corpus.engine.url.render_as_string(hide_password=False)
-    dead = replace(
-        services, database_url=database_url, meili_url=f"http://127.0.0.1:{_free_port()}"
-    )
-    app = create_app(settings.model_copy(update={"meili_index": corpus.index_name}), dead)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+    async with without_search_engine(corpus, settings, services) as client:
+        yield client
 
 
 def _comparable(body: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -19,13 +18,12 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from app.config import Settings
-from app.main import create_app
 from app.security import PAGE_CSP
-from app.stack import Services, _free_port
+from app.stack import Services
 from ingest.demo import write_jsonl
 from ingest.documents import iter_raw_documents
 from tests.app.api.bodies import DECISIONS, STATS_EXTRA, raw_documents
-from tests.app.search_corpus import LoadedCorpus, loaded_corpus
+from tests.app.search_corpus import LoadedCorpus, loaded_corpus, without_search_engine
 from tests.conftest import scratch_database
 
 DEMO = 3
@@ -60,15 +58,8 @@ async def without_meili(
     loaded: LoadedCorpus, settings: Settings, services: Services
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app on the same database, its Meilisearch a port nobody listens on."""
-    database_url = loaded.engine.url.render_as_string(hide_password=False)
-    dead = replace(
-        services, database_url=database_url, meili_url=f"http://127.0.0.1:{_free_port()}"
-    )
-    app = create_app(settings.model_copy(update={"meili_index": loaded.index_name}), dead)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+    async with without_search_engine(loaded, settings, services) as client:
+        yield client
 
 
 async def page(client: httpx.AsyncClient, url: str, status: int = 200) -> HTMLParser:
