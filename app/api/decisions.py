@@ -119,6 +119,11 @@ class FacetLinks:
         return f"{self._prefix}&{urlencode({facet: value})}".replace("?&", "?")
 
 
+def effective_sort(sort: str | None, text: str) -> str:
+    """The order a search uses: `sort`, else relevance with words and newest first without."""
+    return sort or ("relevance" if text else "-decided_on")
+
+
 def meili_search_body(
     text: str,
     filters: DecisionFilters,
@@ -140,7 +145,7 @@ def meili_search_body(
         "attributesToRetrieve": LIST_FIELDS,
         "facets": [FACETS[f] for f in wanted],
     }
-    order = sort or ("relevance" if text else "-decided_on")
+    order = effective_sort(sort, text)
     if SORTS[order]:
         body["sort"] = SORTS[order]
     if text:
@@ -208,7 +213,7 @@ async def search_decisions(
                 type="/problems/search-unavailable", title="Search unavailable",
                 headers={"Retry-After": "5"},
             ) from exc  # fmt: skip
-        order = sort or "-decided_on"
+        order = effective_sort(sort, text)  # no words here: newest first unless told
         found = await run_in_threadpool(
             search_in_postgres, request.app.state.engine, filters, order, page, per_page,
             [FACETS[f] for f in wanted],

@@ -118,7 +118,7 @@ async def search_page(
     shown, hidden = form_fields(pairs)
     if filters.category:  # the select's options are slugs; the query may name a category
         shown["category"] = filters.category[0]
-    order = sort or ("relevance" if text else "-decided_on")
+    order = decisions.effective_sort(sort, text)
     return templates.TemplateResponse(
         request,
         "search.html",
