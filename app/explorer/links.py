@@ -95,13 +95,15 @@ def active_filters(path: str, pairs: Pairs, names: dict[str, dict[str, str]]) ->
         if key not in PARAMETER_LABELS:
             continue
         rest = [pair for j, pair in enumerate(pairs) if j != i and pair[0] != "page"]
-        # Facet labels are keyed by slug; the query may name a council or category instead.
-        known = names.get(key, {})
-        shown = (
-            known.get(value) or known.get(slug_of(value)) or value.replace("_", " ").capitalize()
-        )
-        if key in ("q", "remedy_min", "remedy_max", "decided_from", "decided_to"):
+        if key in FORM_SCALARS:  # words, amounts and dates read as typed
             shown = value
+        else:  # facet labels are keyed by slug; the query may name a council or category
+            known = names.get(key, {})
+            shown = (
+                known.get(value)
+                or known.get(slug_of(value))
+                or value.replace("_", " ").capitalize()
+            )
         active.append(ActiveFilter(key, PARAMETER_LABELS[key], shown, with_query(path, rest)))
     return active
 
