@@ -73,17 +73,15 @@ class FiguresCache:
         # who leaves does not cancel it for the others; it has its own session for that reason.
         pending = self._pending.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(self._compute(request, text, filters))
+            pending = asyncio.ensure_future(self._compute(key, request, text, filters))
             self._pending[key] = pending
             pending.add_done_callback(lambda _: self._pending.pop(key, None))
-        figures = await asyncio.shield(pending)
-        self._entries[key] = (self.clock(), figures)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
-        return figures
+        return await asyncio.shield(pending)
 
-    async def _compute(self, request: Request, text: str, filters: DecisionFilters) -> Figures:
+    async def _compute(
+        self, key: Hashable, request: Request, text: str, filters: DecisionFilters
+    ) -> Figures:
+        """Compute the figures and keep them (once, however many readers wait for them)."""
         # The matching references are asked of Meilisearch once, for both groupings.
         references = await full_text_references(request, text, filters)
         engine = request.app.state.engine
@@ -98,4 +96,9 @@ class FiguresCache:
                     categories=categories.list_categories(session)["data"],
                 )
 
-        return await run_in_threadpool(compute)
+        figures = await run_in_threadpool(compute)
+        self._entries[key] = (self.clock(), figures)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return figures
