@@ -36,7 +36,8 @@ async def index_lost(admin: MeiliClient, index: str, engine: Engine) -> bool:
             return False
         return await run_in_threadpool(_has_decisions, engine)
     except (MeiliError, SQLAlchemyError):
-        return False  # a service is down: the keeper will look again once it is back
+        return False  # a service is down: unsure, so not refilled; the next re-preparation
+        # of the index or key (app/main.py) looks again
 
 
 async def refill(admin: MeiliClient, index: str, engine: Engine) -> int:
