@@ -113,13 +113,16 @@ async def _keep_search_prepared(
             await client.unprepared.wait()
             await asyncio.sleep(max(0.0, last + retry_s - time.monotonic()))
             log.warning("Meilisearch refused the search key or lacks %r: preparing again", index)
+        # Searches answer degraded from before the index and key exist until the index is
+        # known whole: a search between the key's creation and the check below would otherwise
+        # find an empty index and answer "nothing matches" (seen in a full test run).
+        client.refilling = True
         prepared = await _prepare_search(services, index, retry_s=retry_s)
         client.unprepared.clear()  # right after success: what was refused before, it repaired
         last = time.monotonic()
         # Only now, right after Meilisearch was found without the index or key (not while the
         # app runs, when an ingest may have stored rows it has yet to index): empty means lost.
-        if await _index_lost(services, index, engine):
-            client.refilling = True
+        client.refilling = await _index_lost(services, index, engine)
 
 
 def create_app(settings: Settings, services: Services) -> FastAPI:
