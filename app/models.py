@@ -27,7 +27,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
-from ingest.parse.model import OUTCOMES, REMEDY_TYPES, SOURCES
+from app.vocabulary import (
+    BODY_TYPES,
+    KINDS,
+    OUTCOMES,
+    PAYMENT_KINDS,
+    REMEDY_TYPES,
+    SOURCES,
+    STATUSES,
+)
 
 
 def utcnow() -> datetime:
@@ -38,10 +46,6 @@ def _one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> 
     listed = ", ".join(f"'{v}'" for v in values)
     rule = f"{column} IN ({listed})"
     return f"{column} IS NULL OR {rule}" if nullable else rule
-
-
-BODY_TYPES = ("council", "care_provider", "other")
-PAYMENT_KINDS = ("payment", "refund", "waiver")
 
 
 class Organisation(SQLModel, table=True):
@@ -63,6 +67,8 @@ class Decision(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(_one_of("outcome", OUTCOMES, nullable=True), name="outcome_known"),
         CheckConstraint(_one_of("source", SOURCES), name="source_known"),
+        CheckConstraint(_one_of("kind", KINDS), name="kind_known"),
+        CheckConstraint(_one_of("status", STATUSES), name="status_known"),
         CheckConstraint(
             f"remedy_types <@ ARRAY[{', '.join(repr(t) for t in REMEDY_TYPES)}]::text[]",
             name="remedy_types_known",
@@ -79,13 +85,25 @@ class Decision(SQLModel, table=True):
         Index("ix_decision_source", "source"),
         Index("ix_decision_remedy_types", "remedy_types", postgresql_using="gin"),
         Index("ix_decision_content_hash", "content_hash"),
+        Index("ix_decision_kind", "kind"),
+        Index("ix_decision_status", "status"),
+        Index("ix_decision_text_fingerprint", "text_fingerprint"),
+        Index("ix_decision_source_url", "source_url"),
+        Index("ix_decision_further_report", "further_report"),
+        Index("ix_decision_compliance_confirmed_on", "compliance_confirmed_on"),
         Index("ix_decision_not_indexed", "id", postgresql_where=text("NOT indexed")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(sa_column=Column(Text, nullable=False, unique=True))
-    organisation_id: int = Field(
-        sa_column=Column(ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False)
+    # Null when no page, listing or summary names the body: such a decision is stored, searched
+    # and counted, never filed under an invented council.
+    organisation_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=True),
+    )
+    kind: str = Field(
+        default="statement", sa_column=Column(Text, nullable=False, server_default="statement")
     )
     category: str | None = Field(default=None, sa_column=Column(Text))
     subcategory: str | None = Field(default=None, sa_column=Column(Text))
@@ -114,6 +132,17 @@ class Decision(SQLModel, table=True):
     warnings: list[str] = Field(
         default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
     )
+    compliance_confirmed_on: date | None = Field(default=None)
+    further_report: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # Hash of the normalised text (ingest/parse/model.py:text_fingerprint): references sharing
+    # it were published with the same text (`related_references`).
+    text_fingerprint: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(
+        default="published", sa_column=Column(Text, nullable=False, server_default="published")
+    )
+    removed_on: date | None = Field(default=None)
     source_url: str | None = Field(default=None, sa_column=Column(Text))
     source: str = Field(sa_column=Column(Text, nullable=False))
     content_hash: str = Field(sa_column=Column(Text, nullable=False))
@@ -155,6 +184,7 @@ class Payment(SQLModel, table=True):
     kind: str = Field(sa_column=Column(Text, nullable=False))
     already_made: bool = Field(default=False, nullable=False)
     reason: str | None = Field(default=None, sa_column=Column(Text))
+    payer: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class IngestRun(SQLModel, table=True):

@@ -26,9 +26,9 @@ from sqlmodel import Session, SQLModel, col
 from app.models import Decision, IngestRun, Organisation, utcnow
 from app.observability import INGEST_DOCUMENTS
 from app.search.client import MeiliClient
-from app.search.index import add_documents, document_for
+from app.search.index import document_for, send_all
 from ingest.documents import RawDocument
-from ingest.parse.model import PARSER_VERSION, ParsedDecision
+from ingest.parse.model import PARSER_VERSION, ParsedDecision, text_fingerprint
 
 DECISIONS = SQLModel.metadata.tables["decision"]
 PAYMENTS = SQLModel.metadata.tables["payment"]
@@ -102,11 +102,12 @@ class _Parsed:
 
 
 def _decision_row(
-    record: ParsedDecision, organisation_id: int, content_hash: str
+    record: ParsedDecision, organisation_id: int | None, content_hash: str
 ) -> dict[str, Any]:
     return {
         "reference": record.reference,
         "organisation_id": organisation_id,
+        "kind": record.kind,
         "category": record.category,
         "subcategory": record.subcategory,
         "category_slug": record.category_slug,
@@ -123,6 +124,12 @@ def _decision_row(
         "remedy_types": list(record.remedy_types),
         "complainants": record.complainants,
         "deadlines": record.deadlines,
+        "compliance_confirmed_on": record.compliance_confirmed_on,
+        "further_report": record.further_report,
+        "text_fingerprint": text_fingerprint(record.body),
+        # A page we can read is published, whatever an earlier crawl found.
+        "status": "published",
+        "removed_on": None,
         "warnings": record.warnings,
         "source_url": record.source_url,
         "source": record.source,
@@ -219,8 +226,6 @@ class Loader:
             record = result.record
             if record is None or result.error:
                 summary.fail(result.location, result.error or "no record")
-            elif not record.council_name or not record.council_slug:
-                summary.fail(result.location, "no council or body name found")
             else:
                 parsed.append(_Parsed(result.location, key, record))
         return parsed
@@ -241,7 +246,9 @@ class Loader:
             organisations = self._upsert_organisations(session, records)
             rows = [
                 _decision_row(
-                    item.record, organisations[item.record.council_slug or ""], item.identity
+                    item.record,
+                    organisations.get(item.record.council_slug or ""),
+                    item.identity,
                 )
                 for item in run
             ]
@@ -269,6 +276,7 @@ class Loader:
                     "kind": p.kind,
                     "already_made": p.already_made,
                     "reason": p.reason,
+                    "payer": p.payer,
                 }
                 for record in records
                 if (reference := record.reference)
@@ -284,7 +292,13 @@ class Loader:
 
     @staticmethod
     def _upsert_organisations(session: Session, records: list[ParsedDecision]) -> dict[str, int]:
-        wanted = {r.council_slug: (r.council_name, r.body_type) for r in records if r.council_slug}
+        wanted = {
+            r.council_slug: (r.council_name, r.body_type)
+            for r in records
+            if r.council_slug and r.council_name
+        }
+        if not wanted:
+            return {}
         statement = insert(ORGANISATIONS)
         statement = statement.on_conflict_do_update(
             index_elements=["slug"],
@@ -300,7 +314,7 @@ class Loader:
         with Session(self.engine) as session:
             rows = session.execute(
                 select(Decision, Organisation)
-                .join(Organisation, col(Decision.organisation_id) == col(Organisation.id))
+                .outerjoin(Organisation, col(Decision.organisation_id) == col(Organisation.id))
                 .where(col(Decision.id).in_(ids))
             ).all()
             documents = [document_for(d, o) for d, o in rows]
@@ -351,19 +365,4 @@ class Loader:
 
     async def reindex_all(self, index_name: str, batch_size: int = 1000) -> int:
         """Send every decision to `index_name` (a new index, swapped in by the caller)."""
-        count = 0
-        last_id = 0
-        while True:
-            with Session(self.engine) as session:
-                rows = session.execute(
-                    select(Decision, Organisation)
-                    .join(Organisation, col(Decision.organisation_id) == col(Organisation.id))
-                    .where(col(Decision.id) > last_id)
-                    .order_by(col(Decision.id))
-                    .limit(batch_size)
-                ).all()
-            if not rows:
-                return count
-            last_id = rows[-1][0].id or 0
-            await add_documents(self.meili, index_name, [document_for(d, o) for d, o in rows])
-            count += len(rows)
+        return await send_all(self.meili, self.engine, index_name, batch_size)

@@ -22,7 +22,7 @@ from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
 from app.search.filters import DecisionFilters, meili_filter
-from ingest.parse.model import pence_to_pounds
+from app.vocabulary import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 

@@ -55,7 +55,7 @@ from app.api.decisions import reference_path
 from app.api.query import FullText, decision_filters, matching_conditions
 from app.problems import ProblemError, problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
-from ingest.parse.model import pence_to_pounds
+from app.vocabulary import pence_to_pounds
 
 log = logging.getLogger("ombudsearch.export")
 router = APIRouter(prefix="/v1", tags=["export"])

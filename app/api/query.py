@@ -18,9 +18,9 @@ from app.problems import ProblemError
 from app.search.client import MeiliError
 from app.search.filters import DecisionFilters, parse_day, slug_of, sql_conditions
 from app.search.matching import matching_references, reference_in
-from ingest.parse.model import Outcome, RemedyType, Source
+from app.vocabulary import Outcome, RemedyType, Source
 
-# The vocabularies are the record's own (ingest/parse/model.py): one list, no copy to drift.
+# The vocabularies are the record's own (app/vocabulary.py): one list, no copy to drift.
 OutcomeParam = Outcome
 RemedyTypeParam = RemedyType
 SourceParam = Source

@@ -33,7 +33,7 @@ from app.search.filters import (
     sql_conditions,
 )
 from app.search.matching import MAX_MATCHES, reference_in
-from ingest.parse.model import pence_to_pounds
+from app.vocabulary import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["stats"])
 

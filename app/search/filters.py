@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import SQLModel
 
 from app.search.index import days_since_epoch
-from ingest.parse.taxonomy import slugify
+from app.vocabulary import slugify
 
 DECISIONS = SQLModel.metadata.tables["decision"]
 ORGANISATIONS = SQLModel.metadata.tables["organisation"]

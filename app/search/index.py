@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
+
 from app.models import Decision, Organisation
 from app.search.client import MeiliClient, MeiliError
 
@@ -41,6 +44,10 @@ FILTERABLE_ATTRIBUTES = [
     "source",
     "has_payment",
     "reference",
+    "kind",
+    "status",
+    "further_report",
+    "compliance_confirmed",
 ]
 
 SORTABLE_ATTRIBUTES = ["decided_days", "remedy_total_pence", "reference"]
@@ -99,15 +106,23 @@ def document_id(reference: str) -> str:
     return "".join(ch for ch in reference if ch.isalnum())
 
 
-def document_for(decision: Decision, organisation: Organisation) -> dict[str, Any]:
-    """The index document of one decision: what search, filters, facets and lists need."""
+def document_for(decision: Decision, organisation: Organisation | None) -> dict[str, Any]:
+    """The index document of one decision: what search, filters, facets and lists need.
+
+    A decision whose body no source names has no council fields (null), so it is found by every
+    query that does not ask for a council, and counted, but never under an invented name.
+    """
     return {
         "id": document_id(decision.reference),
         "reference": decision.reference,
-        "council_name": organisation.name,
-        "council_name_lower": organisation.name.casefold(),
-        "council_slug": organisation.slug,
-        "body_type": organisation.body_type,
+        "council_name": organisation.name if organisation else None,
+        "council_name_lower": organisation.name.casefold() if organisation else None,
+        "council_slug": organisation.slug if organisation else None,
+        "body_type": organisation.body_type if organisation else None,
+        "kind": decision.kind,
+        "status": decision.status,
+        "further_report": decision.further_report,
+        "compliance_confirmed": decision.compliance_confirmed_on is not None,
         "category": decision.category,
         "category_slug": decision.category_slug,
         "subcategory": decision.subcategory,
@@ -155,3 +170,28 @@ async def delete_index(client: MeiliClient, name: str) -> None:
     except MeiliError as exc:
         if exc.code != "index_not_found":
             raise
+
+
+async def send_all(
+    client: MeiliClient, engine: Engine, index_name: str, batch_size: int = 1000
+) -> int:
+    """Send every stored decision to `index_name` (upserts: safe to repeat after a failure).
+
+    What `ombudsman reindex` fills a new index with, and what the app refills a lost one with.
+    """
+    count = 0
+    last_id = 0
+    while True:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(Decision, Organisation)
+                .outerjoin(Organisation, col(Decision.organisation_id) == col(Organisation.id))
+                .where(col(Decision.id) > last_id)
+                .order_by(col(Decision.id))
+                .limit(batch_size)
+            ).all()
+        if not rows:
+            return count
+        last_id = rows[-1][0].id or 0
+        await add_documents(client, index_name, [document_for(d, o) for d, o in rows])
+        count += len(rows)

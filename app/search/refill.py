@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from app.models import Decision
 from app.search.client import MeiliClient, MeiliError
-from ingest.load import Loader
+from app.search.index import send_all
 
 log = logging.getLogger("ombudsearch.refill")
 
@@ -43,6 +43,6 @@ async def index_lost(admin: MeiliClient, index: str, engine: Engine) -> bool:
 async def refill(admin: MeiliClient, index: str, engine: Engine) -> int:
     """Send every stored decision to `index` (upserts: safe to repeat after a failure)."""
     log.warning("Meilisearch index %r is empty: refilling it from PostgreSQL", index)
-    count = await Loader(engine, admin, index).reindex_all(index)
+    count = await send_all(admin, engine, index)
     log.warning("Meilisearch index %r refilled with %d decisions", index, count)
     return count

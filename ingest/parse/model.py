@@ -7,36 +7,49 @@ prints and what the API serves.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Bump when a parser change alters what a document parses into: `ombudsman ingest` re-parses
-# documents whose stored parser_version differs, even when their content is unchanged.
-PARSER_VERSION = "1"
+# The vocabularies are the app's (app/vocabulary.py), so the API never imports the parser.
+from app.vocabulary import (
+    OUTCOMES,
+    REMEDY_TYPES,
+    SOURCES,
+    BodyType,
+    DecisionKind,
+    Outcome,
+    PaymentKind,
+    RemedyType,
+    Source,
+    pence_to_pounds,
+)
 
-BodyType = Literal["council", "care_provider", "other"]
-Outcome = Literal["upheld", "not_upheld", "closed_after_initial_enquiries", "other"]
-PaymentKind = Literal["payment", "refund", "waiver"]
-Source = Literal["lgsco", "file", "synthetic"]
-RemedyType = Literal[
-    "apology",
-    "financial_payment",
-    "service_improvement",
-    "procedure_review",
-    "staff_training",
-    "reassessment",
-    "record_correction",
-    "reconsider_decision",
-    "refund",
-    "other",
+__all__ = [
+    "OUTCOMES",
+    "REMEDY_TYPES",
+    "SOURCES",
+    "BodyType",
+    "DecisionKind",
+    "ListingMetadata",
+    "Outcome",
+    "ParsedDecision",
+    "Payment",
+    "PaymentKind",
+    "RemedyType",
+    "Source",
+    "pence_to_pounds",
+    "remedy_totals",
+    "text_fingerprint",
 ]
 
-REMEDY_TYPES: tuple[str, ...] = RemedyType.__args__  # type: ignore[attr-defined]
-OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
-SOURCES: tuple[str, ...] = Source.__args__  # type: ignore[attr-defined]
+# Bump when a parser change alters what a document parses into: `ombudsman ingest` re-parses
+# documents whose stored parser_version differs, even when their content is unchanged.
+PARSER_VERSION = "2"
+
 SECTION_KEYS: tuple[str, ...] = (
     "complaint",
     "role_and_powers",
@@ -48,13 +61,6 @@ SECTION_KEYS: tuple[str, ...] = (
 )
 
 
-def pence_to_pounds(pence: int | None) -> float | None:
-    """Pounds with two decimals, rounded exactly (via Decimal, never float arithmetic)."""
-    if pence is None:
-        return None
-    return float(Decimal(pence) / 100)
-
-
 class ListingMetadata(BaseModel):
     """What a listing page (or a JSON line) says about a decision besides its text."""
 
@@ -63,6 +69,9 @@ class ListingMetadata(BaseModel):
     decided_on: date | None = None
     category: str | None = None
     outcome_text: str | None = None
+    kind: DecisionKind | None = None
+    body_name: str | None = None
+    summary: str | None = None
 
 
 class Payment(BaseModel):
@@ -74,6 +83,9 @@ class Payment(BaseModel):
     kind: PaymentKind = "payment"
     already_made: bool = False
     reason: str | None = None
+    payer: str | None = Field(
+        default=None, description="The body that pays, where a joint decision says so"
+    )
 
     @property
     def total_pence(self) -> int:
@@ -87,6 +99,7 @@ class Payment(BaseModel):
             "kind": self.kind,
             "already_made": self.already_made,
             "reason": self.reason,
+            "payer": self.payer,
         }
 
 
@@ -111,6 +124,7 @@ class ParsedDecision(BaseModel):
     council_name: str | None = None
     council_slug: str | None = None
     body_type: BodyType = "council"
+    kind: DecisionKind = "statement"
     category: str | None = None
     subcategory: str | None = None
     category_slug: str | None = None
@@ -128,6 +142,8 @@ class ParsedDecision(BaseModel):
     remedy_types: list[RemedyType] = Field(default_factory=list)
     complainants: list[str] = Field(default_factory=list)
     deadlines: list[str] = Field(default_factory=list)
+    compliance_confirmed_on: date | None = None
+    further_report: bool = False
     source_url: str | None = None
     source: Source = "file"
     warnings: list[str] = Field(default_factory=list)
@@ -143,6 +159,7 @@ class ParsedDecision(BaseModel):
                 else None
             ),
             "body_type": self.body_type,
+            "kind": self.kind,
             "category": self.category,
             "subcategory": self.subcategory,
             "category_slug": self.category_slug,
@@ -160,7 +177,24 @@ class ParsedDecision(BaseModel):
             "remedy_types": list(self.remedy_types),
             "complainants": self.complainants,
             "deadlines": self.deadlines,
+            "compliance_confirmed_on": (
+                self.compliance_confirmed_on.isoformat() if self.compliance_confirmed_on else None
+            ),
+            "further_report": self.further_report,
             "source_url": self.source_url,
             "source": self.source,
             "warnings": self.warnings,
         }
+
+
+_COMPLIANCE_LINE = re.compile(r"^ombudsman satisfied with\b.*$", re.IGNORECASE | re.MULTILINE)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def text_fingerprint(body: str) -> str | None:
+    """What makes two references "the same text": the body, normalised, without the closing
+    compliance line (its wording differs between copies of one report). None for no text."""
+    text = _NOT_WORD.sub(" ", _COMPLIANCE_LINE.sub("", body).lower()).strip()
+    if not text:
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()

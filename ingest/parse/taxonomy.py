@@ -10,7 +10,8 @@ LGSCO category shows up in the data instead of silently vanishing.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from app.vocabulary import slugify
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "Adult care services": (
@@ -108,21 +109,6 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "Other",
     ),
 }
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(name: str) -> str:
-    """LGSCO's slug style: ASCII, lower case, every run of other characters one hyphen.
-
-    "Children's care services" → "children-s-care-services" (the apostrophe becomes a hyphen,
-    as on LGSCO's own URLs). Also used for council slugs so one rule serves the whole API.
-    """
-    ascii_name = "".join(
-        ch if ord(ch) < 128 else ("" if unicodedata.combining(ch) else "-")
-        for ch in unicodedata.normalize("NFKD", name)
-    )
-    return _NON_ALNUM.sub("-", ascii_name.lower()).strip("-")
 
 
 def _key(name: str) -> str:
