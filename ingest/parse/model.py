@@ -62,15 +62,19 @@ SECTION_KEYS: tuple[str, ...] = (
 
 
 class ListingMetadata(BaseModel):
-    """What a listing page (or a JSON line) says about a decision besides its text."""
+    """What a listing page (or a JSON line) says about a decision besides its text.
+
+    The parser uses each only where the page itself lacks it, with a warning saying so.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
     decided_on: date | None = None
-    category: str | None = None
+    category: str | None = None  # "Category" or "Category > Sub-category"
+    subcategory: str | None = None  # the listing line names only the sub-category
     outcome_text: str | None = None
     kind: DecisionKind | None = None
-    body_name: str | None = None
+    body_name: str | None = None  # from the link text "Body name (NN NNN NNN)"
     summary: str | None = None
 
 
