@@ -34,6 +34,7 @@ DECISIONS = SQLModel.metadata.tables["decision"]
 PAYMENTS = SQLModel.metadata.tables["payment"]
 ORGANISATIONS = SQLModel.metadata.tables["organisation"]
 BATCH_SIZE = 1000
+NO_DECISION_TEXT = "no decision text found (no summary and no section heading)"
 MAX_TASKS_IN_FLIGHT = 6
 
 
@@ -226,6 +227,9 @@ class Loader:
             record = result.record
             if record is None or result.error:
                 summary.fail(result.location, result.error or "no record")
+            elif not record.summary and not record.sections:
+                # A reference (from the URL, say) but nothing a decision is made of.
+                summary.fail(result.location, NO_DECISION_TEXT)
             else:
                 parsed.append(_Parsed(result.location, key, record))
         return parsed

@@ -30,8 +30,18 @@ class DecisionFields(BaseModel):
 
     reference: str = Field(description="As published", examples=["17 015 692"])
     url: str = Field(description="This decision in the API", examples=["/v1/decisions/17-015-692"])
-    council: CouncilRef = Field(description="The body complained about")
-    body_type: str = Field(description="council, care_provider or other", examples=["council"])
+    council: CouncilRef | None = Field(
+        description="The body complained about; null when neither the page, the listing nor "
+        "the text names it (the decision is still searched and counted)"
+    )
+    body_type: str | None = Field(
+        description="council, care_provider, nhs, school or other; null without a body",
+        examples=["council"],
+    )
+    kind: str = Field(
+        description="statement (the usual decision) or report (a formal public report)",
+        examples=["statement"],
+    )
     category: str | None = Field(
         description="LGSCO category", examples=["Children's care services"]
     )
@@ -56,6 +66,11 @@ class DecisionFields(BaseModel):
     )
     remedy_types: list[str] = Field(
         description="Kinds of remedy", examples=[["apology", "financial_payment"]]
+    )
+    status: str = Field(
+        description="published, or removed: the LGSCO page has gone since we stored it (the "
+        "record is kept)",
+        examples=["published"],
     )
     source: str = Field(
         description="lgsco, file or synthetic (fictional demo data)", examples=["lgsco"]
@@ -139,6 +154,11 @@ class PaymentOut(BaseModel):
     reason: str | None = Field(
         description="What the money is for", examples=["to recognise the distress caused"]
     )
+    payer: str | None = Field(
+        description="The body that pays, where a joint decision says so; `remedy_total` counts "
+        "only the payments of this record's own body",
+        examples=["County Council"],
+    )
 
 
 class DecisionRecord(DecisionFields):
@@ -162,6 +182,24 @@ class DecisionRecord(DecisionFields):
     deadlines: list[str] = Field(
         description="Deadlines of the remedy",
         examples=[["within four weeks of the final decision"]],
+    )
+    compliance_confirmed_on: date | None = Field(
+        description="When the Ombudsman said it was satisfied with the body's response "
+        "(reports); null when not (yet) confirmed",
+        examples=["2018-02-21"],
+    )
+    further_report: bool = Field(
+        description="A further report was issued because the body did not comply",
+        examples=[False],
+    )
+    related_references: list[str] = Field(
+        description="Other references published with the same text (one report per council "
+        "or per complainant)",
+        examples=[["15 019 136", "15 020 236"]],
+    )
+    removed_on: date | None = Field(
+        description="The day we first found the LGSCO page gone (status removed)",
+        examples=[None],
     )
     warnings: list[str] = Field(
         description="What the parser could not read or had to guess", examples=[[]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
 from app.search.filters import DecisionFilters, meili_filter
-from app.vocabulary import pence_to_pounds
+from app.vocabulary import normalise_reference, pence_to_pounds, reference_slug
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
 
@@ -44,11 +43,13 @@ FACETS = {
     "outcome": "outcome",
     "year": "year",
     "remedy_type": "remedy_types",
+    "kind": "kind",
+    "status": "status",
 }
 LIST_FIELDS = [
-    "reference", "council_name", "council_slug", "body_type", "category", "subcategory",
+    "reference", "council_name", "council_slug", "body_type", "kind", "category", "subcategory",
     "category_slug", "subcategory_slug", "outcome", "outcome_text", "decided_on", "summary",
-    "remedy_total_pence", "remedy_types", "source", "source_url",
+    "remedy_total_pence", "remedy_types", "status", "source", "source_url",
 ]  # fmt: skip
 OUTCOME_LABELS = {
     "upheld": "Upheld",
@@ -65,7 +66,12 @@ PROBLEMS = problem_responses(
 
 
 def reference_path(reference: str) -> str:
-    return "/v1/decisions/" + reference.replace(" ", "-")
+    return "/v1/decisions/" + reference_slug(reference)
+
+
+def council_ref(name: str | None, slug: str | None) -> dict[str, str] | None:
+    """The body as the record shows it; null when no source names it."""
+    return {"name": name, "slug": slug} if name and slug else None
 
 
 def _mark(snippet: str) -> str:
@@ -76,7 +82,7 @@ def _item(hit: dict[str, Any], with_highlights: bool) -> dict[str, Any]:
     item = {key: hit.get(key) for key in LIST_FIELDS if not key.startswith("council_")}
     item.pop("remedy_total_pence")
     item["url"] = reference_path(hit["reference"])
-    item["council"] = {"name": hit["council_name"], "slug": hit["council_slug"]}
+    item["council"] = council_ref(hit.get("council_name"), hit.get("council_slug"))
     item["remedy_total"] = pence_to_pounds(hit.get("remedy_total_pence"))
     item["remedy_types"] = hit.get("remedy_types") or []
     if with_highlights:
@@ -270,15 +276,6 @@ async def search_decisions(
     }
 
 
-_REFERENCE = re.compile(r"^\s*(\d{2})[\s-]?(\d{3})[\s-]?(\d{3})\s*$")
-
-
-def normalise_reference(text: str) -> str | None:
-    """ "17 015 692", "17-015-692" and "17015692" are one reference; anything else is none."""
-    match = _REFERENCE.match(text)
-    return " ".join(match.groups()) if match else None
-
-
 @router.get(
     "/decisions/{reference}",
     operation_id="get_decision",
@@ -290,7 +287,8 @@ def get_decision(
     reference: Annotated[
         str,
         Path(
-            description="The reference: 17 015 692, 17-015-692 or 17015692",
+            description="The reference: 17 015 692, 17-015-692 or 17015692; a letter suffix "
+            "(17-002-402b) names another decision than the reference without it",
             examples=["17-015-692"],
         ),
     ],
@@ -301,14 +299,15 @@ def get_decision(
     if published is not None:
         row = session.execute(
             select(Decision, Organisation)
-            .join(Organisation, col(Decision.organisation_id) == col(Organisation.id))
+            .outerjoin(Organisation, col(Decision.organisation_id) == col(Organisation.id))
             .where(col(Decision.reference) == published)
         ).first()
     if row is None:
         detail = (
             f"No decision with reference {published!r}"
             if published
-            else f"{reference!r} is not a reference: LGSCO references are 8 digits, 17 015 692"
+            else f"{reference!r} is not a reference: LGSCO references are 8 digits, 17 015 692, "
+            "sometimes with a letter, 17 002 402b"
         )
         raise ProblemError(404, detail, type="/problems/not-found", title="Not Found")
     decision, organisation = row
@@ -317,16 +316,40 @@ def get_decision(
         .where(col(Payment.decision_id) == decision.id)
         .order_by(col(Payment.position))
     ).all()
-    return {"data": record_dict(decision, organisation, payments)}
+    related = related_references(session, decision)
+    return {"data": record_dict(decision, organisation, payments, related)}
 
 
-def record_dict(decision: Decision, organisation: Organisation, payments: Any) -> dict[str, Any]:
+def related_references(session: Any, decision: Decision) -> list[str]:
+    """The other references published with the same text (one report per council or
+    complainant), by `text_fingerprint`."""
+    if not decision.text_fingerprint:
+        return []
+    return list(
+        session.scalars(
+            select(col(Decision.reference))
+            .where(
+                col(Decision.text_fingerprint) == decision.text_fingerprint,
+                col(Decision.id) != decision.id,
+            )
+            .order_by(col(Decision.reference))
+        )
+    )
+
+
+def record_dict(
+    decision: Decision,
+    organisation: Organisation | None,
+    payments: Any,
+    related: list[str],
+) -> dict[str, Any]:
     """The full SPEC §3 record of a stored decision."""
     return {
         "reference": decision.reference,
         "url": reference_path(decision.reference),
-        "council": {"name": organisation.name, "slug": organisation.slug},
-        "body_type": organisation.body_type,
+        "council": council_ref(organisation.name, organisation.slug) if organisation else None,
+        "body_type": organisation.body_type if organisation else None,
+        "kind": decision.kind,
         "category": decision.category,
         "subcategory": decision.subcategory,
         "category_slug": decision.category_slug,
@@ -346,6 +369,7 @@ def record_dict(decision: Decision, organisation: Organisation, payments: Any) -
                 "kind": p.kind,
                 "already_made": p.already_made,
                 "reason": p.reason,
+                "payer": p.payer,
             }
             for p in payments
         ],
@@ -354,6 +378,11 @@ def record_dict(decision: Decision, organisation: Organisation, payments: Any) -
         "remedy_types": decision.remedy_types,
         "complainants": decision.complainants,
         "deadlines": decision.deadlines,
+        "compliance_confirmed_on": decision.compliance_confirmed_on,
+        "further_report": decision.further_report,
+        "related_references": related,
+        "status": decision.status,
+        "removed_on": decision.removed_on,
         "source_url": decision.source_url,
         "source": decision.source,
         "warnings": decision.warnings,

@@ -27,6 +27,7 @@ _FIELDS: dict[str, ColumnElement[Any]] = {
     "council_name": o.name,
     "council_slug": o.slug,
     "body_type": o.body_type,
+    "kind": d.kind,
     "category": d.category,
     "subcategory": d.subcategory,
     "category_slug": d.category_slug,
@@ -37,6 +38,7 @@ _FIELDS: dict[str, ColumnElement[Any]] = {
     "summary": d.summary,
     "remedy_total_pence": d.remedy_total_pence,
     "remedy_types": d.remedy_types,
+    "status": d.status,
     "source": d.source,
     "source_url": d.source_url,
 }
@@ -53,6 +55,8 @@ _FACETS: dict[str, ColumnElement[Any]] = {
     "subcategory_slug": d.subcategory_slug,
     "outcome": d.outcome,
     "year": extract("year", d.decided_on),
+    "kind": d.kind,
+    "status": d.status,
 }
 
 

@@ -65,6 +65,8 @@ COLUMNS = (
     "reference", "url", "council", "council_slug", "body_type", "category", "subcategory",
     "outcome", "outcome_text", "decided_on", "remedy_total", "waived_total", "payments_count",
     "payments", "remedy_types", "complainants", "deadlines", "summary", "source", "source_url",
+    "kind", "compliance_confirmed_on", "further_report", "related_references", "status",
+    "removed_on",
 )  # fmt: skip
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
 YIELD_PER = 1_000  # rows per fetch from the server-side cursor
@@ -92,13 +94,15 @@ PROBLEMS = problem_responses(
 CSV_EXAMPLE = (
     "\ufeffreference,url,council,council_slug,body_type,category,subcategory,outcome,"
     "outcome_text,decided_on,remedy_total,waived_total,payments_count,payments,remedy_types,"
-    "complainants,deadlines,summary,source,source_url\r\n"
+    "complainants,deadlines,summary,source,source_url,kind,compliance_confirmed_on,"
+    "further_report,related_references,status,removed_on\r\n"
     "17 015 692,https://api.example/v1/decisions/17-015-692,Kent County Council,"
     "kent-county-council,council,Education,Special educational needs,upheld,"
     'Upheld: maladministration and injustice,2019-05-07,1100.00,,2,"£300.00 to Mr Q; '
     '£400.00 × 2 to D and G",apology;financial_payment,Mr Q,within one month of the final '
     'decision,"Mr Q complains about the Council\'s delay, which ""harmed"" his son.",lgsco,'
-    "https://www.lgo.org.uk/decisions/education/special-educational-needs/17-015-692\r\n"
+    "https://www.lgo.org.uk/decisions/education/special-educational-needs/17-015-692,"
+    "statement,,false,,published,\r\n"
 )
 
 
@@ -106,16 +110,31 @@ CSV_EXAMPLE = (
 
 
 def _payments_json() -> Any:
-    """A decision's payments as one JSON array of [pence, count, recipient, kind, already_made]:
-    a correlated subquery, so one streamed row carries everything (no query per decision)."""
+    """A decision's payments as one JSON array of [pence, count, recipient, kind, already_made,
+    payer]: a correlated subquery, so one streamed row carries everything (no query per
+    decision)."""
     item = func.json_build_array(
         PAYMENTS.c.amount_pence, PAYMENTS.c.count, PAYMENTS.c.recipient, PAYMENTS.c.kind,
-        PAYMENTS.c.already_made,
+        PAYMENTS.c.already_made, PAYMENTS.c.payer,
     )  # fmt: skip
     aggregated = func.json_agg(aggregate_order_by(item, PAYMENTS.c.position))
     return (
         select(func.coalesce(aggregated, literal_column("'[]'::json")))
         .where(PAYMENTS.c.decision_id == DECISIONS.c.id)
+        .scalar_subquery()
+    )
+
+
+def _related_references() -> Any:
+    """The other references sharing this decision's text, as an array (empty for none)."""
+    other = DECISIONS.alias("other")
+    return func.array(
+        select(other.c.reference)
+        .where(
+            other.c.text_fingerprint == DECISIONS.c.text_fingerprint,
+            other.c.id != DECISIONS.c.id,
+        )
+        .order_by(other.c.reference)
         .scalar_subquery()
     )
 
@@ -128,6 +147,8 @@ def export_query(conditions: list[ColumnElement[bool]], sort: str) -> Select[Any
         d.category, d.subcategory, d.outcome, d.outcome_text, d.decided_on,
         d.remedy_total_pence, d.waived_total_pence, _payments_json().label("payments"),
         d.remedy_types, d.complainants, d.deadlines, d.summary, d.source, d.source_url,
+        d.kind, d.compliance_confirmed_on, d.further_report,
+        _related_references().label("related_references"), d.status, d.removed_on,
     ]  # fmt: skip
     return (
         select(*columns)
@@ -148,11 +169,12 @@ def payments_summary(payments: list[list[Any]]) -> str:
     """ "£300.00 to Mr Q; £200.00 × 2 to D and G": every sum in the order the decision states
     them, with its kind when it is not a plain payment and whether it was already made."""
     parts = []
-    for pence, count, recipient, kind, already_made in payments:
+    for pence, count, recipient, kind, already_made, payer in payments:
         text = _pounds(pence) + (f" × {count}" if count > 1 else "")
         text += "" if kind == "payment" else f" ({kind})"
         if recipient:
             text += f" {'for' if kind == 'waiver' else 'to'} {recipient}"
+        text += f" by {payer}" if payer else ""
         text += " (already made)" if already_made else ""
         parts.append(text)
     return "; ".join(parts)
@@ -170,6 +192,9 @@ def export_record(row: Any, base_url: str) -> dict[str, Any]:
     record["remedy_types"] = list(row["remedy_types"])
     record["complainants"] = list(row["complainants"])
     record["deadlines"] = list(row["deadlines"])
+    record["related_references"] = list(row["related_references"])
+    for day in ("compliance_confirmed_on", "removed_on"):
+        record[day] = row[day].isoformat() if row[day] else None
     return {name: record[name] for name in COLUMNS}
 
 
@@ -187,6 +212,8 @@ def csv_cells(record: dict[str, Any]) -> list[str]:
             cells.append("")
         elif name in ("remedy_total", "waived_total"):
             cells.append(f"{value:.2f}")
+        elif isinstance(value, bool):
+            cells.append("true" if value else "false")
         elif isinstance(value, int):
             cells.append(str(value))
         elif isinstance(value, list):

@@ -107,6 +107,22 @@ def feed_title(filters: DecisionFilters, q: str, names: dict[str, dict[str, str]
         words.append(f"decided from {filters.decided_from.isoformat()}")
     if filters.decided_to:
         words.append(f"decided up to {filters.decided_to.isoformat()}")
+    if filters.kind:
+        words.append("that are " + either("", [f"{k}s" for k in filters.kind]))
+    if filters.status:
+        shown = {"published": "still published", "removed": "removed from the LGSCO site"}
+        words.append(either("", [shown[s] for s in filters.status]))
+    if filters.further_report is not None:
+        words.append(
+            ("with" if filters.further_report else "without")
+            + " a further report for non-compliance"
+        )
+    if filters.compliance_confirmed is not None:
+        words.append(
+            "with compliance confirmed"
+            if filters.compliance_confirmed
+            else "without confirmed compliance"
+        )
     if filters.source:
         words.append(f"({either('', filters.source)} records)")
     return "Ombudsearch: " + " ".join(w for w in words if w)
@@ -170,7 +186,8 @@ def atom_feed(request: Request, title: str, rows: list[Any]) -> bytes:
         outcome = OUTCOME_LABELS.get(row["outcome"] or "", row["outcome_text"] or "No outcome")
         entry = feed.add_entry(order="append")
         entry.id(url)
-        entry.title(f"{row['council']} — {row['reference']} — {outcome}")
+        body = row["council"] or "Body not named"
+        entry.title(f"{body} — {row['reference']} — {outcome}")
         links = [{"href": url, "rel": "alternate", "type": "application/json"}]
         if row["source_url"]:
             links.append({"href": row["source_url"], "rel": "related", "type": "text/html"})

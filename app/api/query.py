@@ -18,7 +18,7 @@ from app.problems import ProblemError
 from app.search.client import MeiliError
 from app.search.filters import DecisionFilters, parse_day, slug_of, sql_conditions
 from app.search.matching import matching_references, reference_in
-from app.vocabulary import Outcome, RemedyType, Source
+from app.vocabulary import DecisionKind, Outcome, RemedyType, Source, Status
 
 # The vocabularies are the record's own (app/vocabulary.py): one list, no copy to drift.
 OutcomeParam = Outcome
@@ -156,6 +156,40 @@ def decision_filters(
         str | None,
         Query(description="Decided on or before: an ISO date or a time ago.", examples=["-30d"]),
     ] = None,
+    kind: Annotated[
+        list[DecisionKind],
+        Query(
+            max_length=MAX_VALUES,
+            description="`statement` (the usual decision) or `report` (a formal public report, "
+            "which the body must answer). Repeat for OR.",
+            examples=["report"],
+        ),
+    ] = [],  # noqa: B006
+    status: Annotated[
+        list[Status],
+        Query(
+            max_length=MAX_VALUES,
+            description="`published`, or `removed`: the LGSCO page has gone (404/410) since we "
+            "stored it; the record is kept. Default: both.",
+            examples=["removed"],
+        ),
+    ] = [],  # noqa: B006
+    further_report: Annotated[
+        bool | None,
+        Query(
+            description="true: a further report was issued because the body did not comply "
+            "with the Ombudsman's recommendations; false: none was.",
+            examples=[True],
+        ),
+    ] = None,
+    compliance_confirmed: Annotated[
+        bool | None,
+        Query(
+            description="true: the Ombudsman has said it is satisfied with the body's response "
+            "(`compliance_confirmed_on` is set); false: it has not (yet).",
+            examples=[False],
+        ),
+    ] = None,
 ) -> DecisionFilters:
     filters = DecisionFilters(
         council=_slugs("council", council),
@@ -168,6 +202,10 @@ def decision_filters(
         remedy_max=_pence("remedy_max", remedy_max),
         decided_from=_day("decided_from", decided_from),
         decided_to=_day("decided_to", decided_to),
+        kind=list(dict.fromkeys(kind)),
+        status=list(dict.fromkeys(status)),
+        further_report=further_report,
+        compliance_confirmed=compliance_confirmed,
     )
     return filters
 

@@ -37,7 +37,9 @@ from app.vocabulary import pence_to_pounds
 
 router = APIRouter(prefix="/v1", tags=["stats"])
 
-GroupBy = Literal["council", "category", "subcategory", "outcome", "year", "month", "remedy_type"]
+GroupBy = Literal[
+    "council", "category", "subcategory", "outcome", "year", "month", "remedy_type", "kind"
+]  # fmt: skip
 SortParam = Literal[
     "count", "-count", "upheld", "-upheld", "upheld_rate", "-upheld_rate",
     "remedy_total", "-remedy_total", "remedy_median", "-remedy_median",
@@ -53,6 +55,7 @@ PROBLEMS = problem_responses(
 
 # Labels of the null group: the decisions the grouping field says nothing about.
 NULL_LABELS: dict[str, str] = {
+    "council": "Body not named",
     "category": "Uncategorised",
     "subcategory": "Uncategorised",
     "outcome": "No outcome recorded",
@@ -143,7 +146,7 @@ def matched(filters: DecisionFilters, references: list[str] | None) -> CTE:
     d, o = DECISIONS.c, ORGANISATIONS.c
     columns = [
         d.id, d.outcome, d.remedy_total_pence, d.decided_on, d.remedy_types,
-        d.category_slug, d.category, d.subcategory_slug, d.subcategory,
+        d.category_slug, d.category, d.subcategory_slug, d.subcategory, d.kind,
         o.slug.label("council_slug"), o.name.label("council_name"),
     ]  # fmt: skip
     return select(*columns).select_from(DECISIONS_WITH_BODIES).where(*conditions).cte("matched")
@@ -163,8 +166,8 @@ def _grouping(m: CTE, group_by: str) -> tuple[Any, ColumnElement[Any], ColumnEle
     if group_by in ("year", "month"):
         pattern = "YYYY" if group_by == "year" else "YYYY-MM"
         return m, func.to_char(m.c.decided_on, pattern), None
-    if group_by == "outcome":
-        return m, m.c.outcome, None
+    if group_by in ("outcome", "kind"):
+        return m, m.c[group_by], None
     slug, name = {
         "council": (m.c.council_slug, m.c.council_name),
         "category": (m.c.category_slug, m.c.category),
@@ -223,7 +226,7 @@ def _label(group_by: str, key: str | None, name: str | None) -> str:
         return NULL_LABELS.get(group_by, "Unknown")
     if group_by == "outcome":
         return OUTCOME_LABELS.get(key, key)
-    if group_by == "remedy_type":
+    if group_by in ("remedy_type", "kind"):
         return key.replace("_", " ").capitalize()
     if group_by == "month":
         year, month = key.split("-")
@@ -285,7 +288,8 @@ async def get_stats(
         GroupBy,
         Query(
             description="One row per council, category, subcategory, outcome, year, month "
-            "(`2024-03`) or remedy_type (a decision counts in each of its types)",
+            "(`2024-03`), remedy_type (a decision counts in each of its types) or kind "
+            "(statement, report)",
             examples=["council"],
         ),
     ] = "council",

@@ -161,7 +161,11 @@ def decision_page(
             "d": record,
             "api_url": record["url"],
             "outcome_label": OUTCOME_LABELS.get(record["outcome"] or "", record["outcome_text"]),
-            "search_council": with_query("/", [("council", record["council"]["slug"])]),
+            "search_council": (
+                with_query("/", [("council", record["council"]["slug"])])
+                if record["council"]
+                else "/"
+            ),
         },
     )
 

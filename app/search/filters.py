@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Text, cast
+from sqlalchemy import ColumnElement, Text, cast, false, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import SQLModel
 
@@ -25,11 +25,13 @@ from app.vocabulary import slugify
 DECISIONS = SQLModel.metadata.tables["decision"]
 ORGANISATIONS = SQLModel.metadata.tables["organisation"]
 # What `sql_conditions` constrains: each decision with the body it is about.
-DECISIONS_WITH_BODIES = DECISIONS.join(
+# An outer join: a decision whose body no source names is still matched and counted.
+DECISIONS_WITH_BODIES = DECISIONS.outerjoin(
     ORGANISATIONS, DECISIONS.c.organisation_id == ORGANISATIONS.c.id
 )
 
-Kind = Literal["any_of", "any_of_array", "at_least", "at_most"]
+# any_of: one of the values; flag: a boolean equals the value; present: the column is (not) null.
+Kind = Literal["any_of", "any_of_array", "at_least", "at_most", "flag", "present"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,15 @@ SPECS: tuple[FilterSpec, ...] = (
     FilterSpec("remedy_max", "remedy_total_pence", "decision.remedy_total_pence", "at_most"),
     FilterSpec("decided_from", "decided_days", "decision.decided_on", "at_least"),
     FilterSpec("decided_to", "decided_days", "decision.decided_on", "at_most"),
+    FilterSpec("kind", "kind", "decision.kind", "any_of"),
+    FilterSpec("status", "status", "decision.status", "any_of"),
+    FilterSpec("further_report", "further_report", "decision.further_report", "flag"),
+    FilterSpec(
+        "compliance_confirmed",
+        "compliance_confirmed",
+        "decision.compliance_confirmed_on",
+        "present",
+    ),
 )
 
 
@@ -70,9 +81,13 @@ class DecisionFilters:
     remedy_max: int | None = None  # pence
     decided_from: date | None = None
     decided_to: date | None = None
+    kind: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    further_report: bool | None = None
+    compliance_confirmed: bool | None = None
 
-    def values(self, spec: FilterSpec) -> list[str] | int | date | None:
-        value: list[str] | int | date | None = getattr(self, spec.param)
+    def values(self, spec: FilterSpec) -> list[str] | bool | int | date | None:
+        value: list[str] | bool | int | date | None = getattr(self, spec.param)
         return value
 
 
@@ -100,6 +115,8 @@ def meili_filter(filters: DecisionFilters) -> list[str]:
         if spec.kind in ("any_of", "any_of_array"):
             assert isinstance(value, list)
             expressions.append(f"{spec.attribute} IN [{', '.join(quote(v) for v in value)}]")
+        elif spec.kind in ("flag", "present"):
+            expressions.append(f"{spec.attribute} = {'true' if value else 'false'}")
         else:
             assert isinstance(value, int | date)
             op = ">=" if spec.kind == "at_least" else "<="
@@ -127,6 +144,10 @@ def sql_conditions(filters: DecisionFilters) -> list[ColumnElement[bool]]:
         elif spec.kind == "any_of_array":
             assert isinstance(value, list)
             conditions.append(cast(column, ARRAY(Text)).overlap(value))
+        elif spec.kind == "flag":
+            conditions.append(column.is_(true()) if value else column.is_(false()))
+        elif spec.kind == "present":
+            conditions.append(column.is_not(None) if value else column.is_(None))
         elif spec.kind == "at_least":
             conditions.append(column >= value)
         else:

@@ -197,7 +197,7 @@ async def test_a_record_by_any_form_of_its_reference(corpus: LoadedCorpus, form:
     assert record["remedy_total"] == 1250.5
     assert record["payments"] == [
         {"amount": 1250.5, "recipient": "Ms B", "count": 1, "kind": "payment",
-         "already_made": False, "reason": "for the distress caused"}
+         "already_made": False, "reason": "for the distress caused", "payer": None}
     ]  # fmt: skip
     assert record["deadlines"] == ["within one month of the final decision"]
     assert set(record["sections"]) == {"complaint", "agreed_action", "final_decision"}

@@ -14,7 +14,7 @@ from app.search.index import ensure_index
 from ingest.crawl import state
 from ingest.crawl.client import PoliteClient
 from ingest.crawl.run import CrawlBlocked, Crawler, CrawlSummary, default_range, month_windows
-from ingest.load import Loader
+from ingest.load import NO_DECISION_TEXT, Loader
 from tests.ingest.crawl.site import Page, Site, build_site, serve
 
 MARCH, APRIL_END = date(2024, 3, 1), date(2024, 4, 30)
@@ -68,7 +68,7 @@ async def test_full_crawl_stores_every_listed_decision_exactly(
     assert (summary.windows, summary.listing_pages) == (2, 3)  # March has two listing pages
     assert (summary.gone, summary.failed) == (1, 1)
     # The URL gives the reference; the page gives nothing else, so it cannot be stored.
-    assert summary.failures == [(f"{base}{trouble['garbage']}", "no council or body name found")]
+    assert summary.failures == [(f"{base}{trouble['garbage']}", NO_DECISION_TEXT)]
     assert site.requests_for(trouble["busy"]) == 3  # 503, 503, 200
     assert all("Ombudsearch/test" in headers["User-Agent"] for _, _, headers in site.log)
 
