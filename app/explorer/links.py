@@ -28,6 +28,10 @@ PARAMETER_LABELS = {
     "remedy_max": "Remedy at most £",
     "decided_from": "Decided from",
     "decided_to": "Decided to",
+    "kind": "Kind",
+    "status": "On the LGSCO site",
+    "further_report": "Further report",
+    "compliance_confirmed": "Compliance confirmed",
 }
 
 Pairs = Sequence[tuple[str, str]]

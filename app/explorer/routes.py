@@ -39,7 +39,7 @@ from app.search.filters import DecisionFilters
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(drop_empty_parameters)])
 
-FACETS = "council,category,outcome,year,remedy_type"
+FACETS = "council,category,outcome,year,remedy_type,kind,status"
 FACET_SHOWN = 10  # values of each facet listed before "n more"
 
 
