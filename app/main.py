@@ -167,11 +167,18 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(reject_unknown_parameters)],
-        # Any route may meet the size limits of app/limits.py: documented on every operation.
-        responses=problems.problem_responses(
-            s414="Request target longer than MAX_URL_BYTES",
-            s431="Request headers larger than MAX_HEADER_BYTES",
-        ),
+        # What any route may answer besides its own: documented on every operation, so a
+        # client generated from the schema knows every status it can meet.
+        responses={
+            304: {"description": "Not Modified: `If-None-Match` named the current ETag"},
+            **problems.problem_responses(
+                s414="Request target longer than MAX_URL_BYTES",
+                s429="Over the rate limit (when enabled); Retry-After says when to retry",
+                s431="Request headers larger than MAX_HEADER_BYTES",
+                s503="PostgreSQL unavailable or no pooled connection free (Retry-After)",
+                s504="A query ran past STATEMENT_TIMEOUT_MS",
+            ),
+        },
     )
     problems.install(app)
     app.add_middleware(RateLimitMiddleware, settings=settings)  # innermost: 429s get CORS

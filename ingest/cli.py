@@ -420,6 +420,8 @@ def load_demo_if_empty(settings: Settings, engine: Any, services: Any) -> None:
         settings.demo_count,
     )
     target = settings.data_dir / f"demo-{settings.demo_count}-0.jsonl"
+    # With DATABASE_URL and MEILI_URL set nothing else creates DATA_DIR.
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(target, settings.demo_count, 0)
     summary = run_ingest(settings, engine, services, [target], {})
     log.info("demo corpus loaded: %d created, %d failed", summary.created, summary.failed)

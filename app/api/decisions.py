@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlmodel import col
 
+from app.api import patterns
 from app.api.decision_schemas import DecisionList, DecisionOut
 from app.api.degraded import search_in_postgres
 from app.api.labels import council_warnings, current_labels
@@ -192,12 +193,13 @@ async def search_decisions(
         str | None,
         Query(
             description="Comma list of council, category, subcategory, outcome, year, "
-            "remedy_type: counts for every value",
+            "remedy_type, kind, status: counts for every value",
             examples=["council,outcome"],
+            pattern=patterns.comma_list(list(FACETS)),
         ),
     ] = None,
 ) -> dict[str, Any]:
-    wanted = [f.strip() for f in (facets or "").split(",") if f.strip()]
+    wanted = [f.strip(" ") for f in (facets or "").split(",") if f.strip(" ")]
     unknown = [f for f in wanted if f not in FACETS]
     if unknown:
         raise ProblemError(

@@ -442,6 +442,8 @@ async def export_decisions(
             description="csv (default; UTF-8 with BOM, opens in Excel) or ndjson (one JSON "
             "object per line). xlsx is not offered: it cannot be streamed.",
             examples=["csv"],
+            # An enum in the schema, a string to the handler: xlsx gets its own explanation.
+            json_schema_extra={"enum": ["csv", "ndjson"]},
         ),
     ] = "csv",
     sort: Annotated[

@@ -9,6 +9,7 @@ Each entry links to the decision in the API (alternate) and to its page on the L
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any
@@ -81,6 +82,16 @@ def _names(engine: Engine, filters: DecisionFilters) -> dict[str, dict[str, str]
     return names
 
 
+# Characters XML 1.0 cannot carry at all (feedgen refuses them with a ValueError): C0 controls
+# other than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters an XML document cannot hold (a pasted `q` may have them)."""
+    return _NOT_XML.sub("", text)
+
+
 def feed_title(filters: DecisionFilters, q: str, names: dict[str, dict[str, str]]) -> str:
     """ "Ombudsearch: upheld decisions about Kent County Council": the query in words."""
 
@@ -125,7 +136,7 @@ def feed_title(filters: DecisionFilters, q: str, names: dict[str, dict[str, str]
         )
     if filters.source:
         words.append(f"({either('', filters.source)} records)")
-    return "Ombudsearch: " + " ".join(w for w in words if w)
+    return xml_text("Ombudsearch: " + " ".join(w for w in words if w))
 
 
 def newest(engine: Engine, conditions: list[ColumnElement[bool]]) -> list[Any]:
@@ -187,7 +198,7 @@ def atom_feed(request: Request, title: str, rows: list[Any]) -> bytes:
         entry = feed.add_entry(order="append")
         entry.id(url)
         body = row["council"] or "Body not named"
-        entry.title(f"{body} — {row['reference']} — {outcome}")
+        entry.title(xml_text(f"{body} — {row['reference']} — {outcome}"))
         links = [{"href": url, "rel": "alternate", "type": "application/json"}]
         if row["source_url"]:
             links.append({"href": row["source_url"], "rel": "related", "type": "text/html"})
@@ -197,7 +208,7 @@ def atom_feed(request: Request, title: str, rows: list[Any]) -> bytes:
         entry.updated(row["updated_at"])
         if row["decided_on"]:
             entry.published(_midnight(row["decided_on"]))
-        entry.summary(row["summary"] or outcome)
+        entry.summary(xml_text(row["summary"] or outcome))
         for kind in ("category", "subcategory"):
             if row[kind]:
                 entry.category(term=row[f"{kind}_slug"] or row[kind], label=row[kind])

@@ -12,8 +12,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import Query, Request
+from pydantic import StringConstraints
 from sqlalchemy import ColumnElement
 
+from app.api import patterns
 from app.problems import ProblemError
 from app.search.client import MeiliError
 from app.search.filters import DecisionFilters, parse_day, slug_of, sql_conditions
@@ -25,6 +27,10 @@ OutcomeParam = Outcome
 RemedyTypeParam = RemedyType
 SourceParam = Source
 MAX_VALUES = 50  # repeated values of one parameter (maxItems in the OpenAPI schema)
+# A council, category or sub-category, by slug or name: at least one ASCII letter or digit.
+SlugOrName = Annotated[
+    str, StringConstraints(max_length=patterns.MAX_VALUE_CHARS, pattern=patterns.NAMED)
+]
 
 FullText = Annotated[
     str | None,
@@ -32,6 +38,7 @@ FullText = Annotated[
         description='Full text. "exact phrase" and -excluded words work; typos are forgiven; '
         "synonyms such as EHCP and education, health and care plan find each other.",
         examples=['"education, health and care plan" -transport'],
+        min_length=1,
         max_length=500,
     ),
 ]
@@ -48,6 +55,7 @@ def _invalid(param: str, detail: str) -> ProblemError:
 
 
 def _pence(param: str, value: str | None) -> int | None:
+    """Pence of an amount the AMOUNT pattern has already admitted."""
     if value is None:
         return None
     try:
@@ -62,6 +70,7 @@ def _pence(param: str, value: str | None) -> int | None:
 
 
 def _day(param: str, value: str | None) -> date | None:
+    """A date the DAY pattern has already admitted (so always a real one)."""
     if value is None:
         return None
     try:
@@ -75,7 +84,7 @@ def _day(param: str, value: str | None) -> date | None:
 def _slugs(param: str, values: list[str]) -> list[str]:
     slugs = []
     for value in values:
-        if len(value) > 200:
+        if len(value) > patterns.MAX_VALUE_CHARS:
             raise _invalid(param, "a value is longer than 200 characters")
         slug = slug_of(value)
         if not slug:
@@ -86,15 +95,16 @@ def _slugs(param: str, values: list[str]) -> list[str]:
 
 def decision_filters(
     council: Annotated[
-        list[str],
+        list[SlugOrName],
         Query(
             max_length=MAX_VALUES,
-            description="Council or other body, by slug or name (any case). Repeat for OR.",
+            description="Council or other body, by slug or name (any case), with at least "
+            "one letter or digit. Repeat for OR.",
             examples=["kent-county-council"],
         ),
     ] = [],  # noqa: B006  (FastAPI copies defaults per request)
     category: Annotated[
-        list[str],
+        list[SlugOrName],
         Query(
             max_length=MAX_VALUES,
             description="LGSCO category, by slug or name. Repeat for OR.",
@@ -102,7 +112,7 @@ def decision_filters(
         ),
     ] = [],  # noqa: B006
     subcategory: Annotated[
-        list[str],
+        list[SlugOrName],
         Query(
             max_length=MAX_VALUES,
             description="LGSCO sub-category, by slug or name. Repeat for OR.",
@@ -136,25 +146,37 @@ def decision_filters(
     remedy_min: Annotated[
         str | None,
         Query(
-            description="Smallest remedy total in pounds, inclusive. Decisions with no remedy "
-            "section never match a remedy bound.",
+            description="Smallest remedy total in pounds, inclusive: digits, optionally with "
+            "thousands commas, pence and a £ sign (1000, 1,000, £250.50), below a billion. "
+            "Decisions with no remedy section never match a remedy bound.",
             examples=["1000"],
+            pattern=patterns.AMOUNT,
         ),
     ] = None,
     remedy_max: Annotated[
         str | None,
-        Query(description="Largest remedy total in pounds, inclusive.", examples=["5000"]),
+        Query(
+            description="Largest remedy total in pounds, inclusive, written like remedy_min.",
+            examples=["5000"],
+            pattern=patterns.AMOUNT,
+        ),
     ] = None,
     decided_from: Annotated[
         str | None,
         Query(
-            description="Decided on or after: an ISO date or a time ago (-30d, -4w, -12m, -2y).",
+            description="Decided on or after: an ISO date (YYYY-MM-DD, a real day from year "
+            "1000) or a time ago: -30d, -4w, -12m (up to 9999) or -2y (up to 999).",
             examples=["2022-01-01"],
+            pattern=patterns.DAY,
         ),
     ] = None,
     decided_to: Annotated[
         str | None,
-        Query(description="Decided on or before: an ISO date or a time ago.", examples=["-30d"]),
+        Query(
+            description="Decided on or before: an ISO date or a time ago, as decided_from.",
+            examples=["-30d"],
+            pattern=patterns.DAY,
+        ),
     ] = None,
     kind: Annotated[
         list[DecisionKind],

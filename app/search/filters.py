@@ -155,7 +155,7 @@ def sql_conditions(filters: DecisionFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-_RELATIVE = re.compile(r"^-(\d{1,4})([dwmy])$")
+_RELATIVE = re.compile(r"^-([0-9]{1,4})([dwmy])$")
 
 
 def parse_day(text: str, today: date | None = None) -> date:
