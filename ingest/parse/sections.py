@@ -101,7 +101,7 @@ def section_for_heading(line: str) -> str | None:
 
 
 COMPLIANCE_RE = re.compile(
-    r"^ombudsman satisfied with (?:the )?council'?s? response\b", re.IGNORECASE
+    r"^ombudsman satisfied with (?:the )?[\w '’&-]{0,80}?\bresponse\b", re.IGNORECASE
 )
 
 
