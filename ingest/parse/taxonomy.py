@@ -12,7 +12,7 @@ category), with a readable name; the caller records a warning so that a new LGSC
 shows up in the data instead of silently vanishing.
 
 `migrations/versions/20261201_0004_real_taxonomy.py` holds a frozen copy of this table: change
-both together (tests/ingest/parse/test_taxonomy.py checks they agree).
+both together (tests/ingest/parse/test_taxonomy_migration.py checks they agree).
 """
 
 from __future__ import annotations
