@@ -2,8 +2,10 @@
 
 The older LGSCO layout states these on label lines (`Category : A > B`, `Decision : Upheld`,
 `Decision date : 07 May 2019`); the newer one states only the title, so the outcome has to be
-read from prose. Everything here reads what the page states and returns None otherwise —
-filling gaps from the URL or listing metadata is `record.py`'s job, where it can be warned about.
+read from prose. The title may be "Body name (17 002 402b)", a bare "(15 020 792)" (old Reports:
+no body name) or "15 020 792"; references may carry a letter suffix, a different decision.
+Everything here reads what the page states and returns None otherwise — filling gaps from the
+URL or listing metadata is `record.py`'s job, where it can be warned about.
 """
 
 from __future__ import annotations

@@ -1,8 +1,22 @@
 """Decision text or HTML → `ParsedDecision`, never raising.
 
 Precedence, so that a record never contains a guess: what the page states wins; the URL
-(`/decisions/<category-slug>/<subcategory-slug>/<ref>`) and listing metadata fill only what the
-page lacks; anything still missing stays None with a warning saying so.
+(`/decisions/<category-slug>/<subcategory-slug>/<ref>`) fills what the page lacks, then the
+listing metadata (decision date, outcome, category and sub-category, body name, summary), each
+field taken from the listing with a warning naming it; anything still missing stays None with a
+warning saying so. The body name is the page's title line (any heading or `<title>`), else the
+listing's, else one the summary or complaint section names ("body name read from the text").
+
+Reports and Statements (`kind`): the listing's label when given (with a warning), else the
+layout — a Report has a bare "Summary" line before "The complaint" / "Finding" /
+"Recommendations", a further report, or the closing "Ombudsman satisfied with council's
+response: DATE" (`compliance_confirmed_on`); a Statement has "The Ombudsman's final decision"
+or a "Final decision" section. A Report's "Further report" is the section `further_report`
+(its second "Recommendations" included, so it adds no money); Reports are not expected to have
+a final decision section, nor complainant pseudonyms, and are not warned about either.
+
+Joint decisions: when the remedy names its payers ("The County Council has agreed to: …"), the
+record's `remedy_total_pence` counts only its own body's payments (`_own_payer`).
 """
 
 from __future__ import annotations
