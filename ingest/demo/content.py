@@ -211,6 +211,23 @@ ADULT = Category(
                 "contingency, and {B} explained its calculation.",
             ),
         ),
+        Sub(
+            "Disabled facilities grants",
+            issues=(
+                "the delay in approving a disabled facilities grant for adaptations to {poss} home",
+                "the quality of works funded by a disabled facilities grant",
+            ),
+            facts=(
+                "An occupational therapist recommended a level-access shower and a stairlift in "
+                "{m1} {y0}. The disabled facilities grant was not approved until {m3} {y1}.",
+                "The Housing Grants, Construction and Regeneration Act 1996 says a grant "
+                "application must be decided within six months.",
+            ),
+            faults=(
+                "{TB} took longer than six months to decide the grant application. That was fault.",
+            ),
+            nofaults=("{TB} decided the grant within the statutory six months.",),
+        ),
     ),
 )
 
@@ -277,7 +294,7 @@ BENEFITS = Category(
             ),
         ),
         Sub(
-            "Business rates",
+            "Other",
             issues=(
                 "{Bs} refusal to award small business rate relief",
                 "a backdated business rates bill for {poss} shop",
@@ -297,7 +314,7 @@ BENEFITS = Category(
             ),
         ),
         Sub(
-            "Council tax reduction",
+            "Council tax support",
             issues=(
                 "{Bs} decision to end {poss} council tax reduction",
                 "how {B} assessed {poss} income for council tax reduction",
@@ -422,7 +439,7 @@ CHILDREN = Category(
             ),
         ),
         Sub(
-            "Special guardianship",
+            "Friends and family carers",
             issues=(
                 "the special guardianship allowance {B} paid to {C}",
                 "the support plan attached to {poss} special guardianship order",
@@ -443,9 +460,9 @@ CHILDREN = Category(
 )
 
 CORPORATE = Category(
-    name="Corporate and other services",
+    name="Other categories",
     rels=("neighbour", "partner"),
-    areas=("complaint handling", "responding to correspondence", "handling personal data"),
+    areas=("complaint handling", "responding to correspondence", "keeping the electoral register"),
     reconsider=("request", "application"),
     law=(
         "Councils have discretion in how they organise their services, but should follow their "
@@ -462,37 +479,38 @@ CORPORATE = Category(
     ),
     subs=(
         Sub(
-            "Complaint handling",
+            "Councillor conduct and standards",
             issues=(
-                "the way {B} handled {poss} complaint",
-                "{Bs} delay in responding to {poss} complaint at stage two",
+                "the way {B} handled {poss} complaint about a councillor's conduct",
+                "{Bs} delay in deciding {poss} complaint that a councillor broke the code of "
+                "conduct",
             ),
             facts=(
-                "{C} complained in {m1} {y0}. The complaints policy promises a stage one reply "
-                "within ten working days and a stage two reply within 20 working days.",
-                "The stage two response was not sent until {m3} {y1} and did not address several "
-                "of the points {C} raised.",
+                "{C} complained in {m1} {y0} that a councillor had broken the code of conduct. "
+                "The procedure promises an initial assessment within 20 working days.",
+                "The monitoring officer did not send the assessment until {m3} {y1} and it did "
+                "not address several of the points {C} raised.",
             ),
-            faults=("{TB} did not follow its own complaints procedure. That was fault.",),
-            nofaults=("{TB} responded within its published timescales and dealt with each point.",),
+            faults=("{TB} did not follow its own code of conduct procedure. That was fault.",),
+            nofaults=("{TB} assessed the complaint within its published timescales.",),
         ),
         Sub(
-            "Data protection",
+            "Elections and electoral register",
             issues=(
-                "the disclosure of {poss} personal information to a third party",
-                "{Bs} handling of a subject access request",
+                "the removal of {poss} name from the electoral register",
+                "{Bs} handling of {poss} application to register to vote",
             ),
             facts=(
-                "In {m1} {y0} a letter containing {Cs} personal details was sent to a "
-                "neighbour’s address.",
-                "{C} made a subject access request in {m2} {y0}. The reply came {n} months "
-                "later and was incomplete.",
+                "In {m1} {y0} {Cs} entry was removed from the electoral register after a canvass "
+                "form was recorded as not returned.",
+                "{C} had returned the form in {m2} {y0}. The entry was restored {n} months "
+                "later, after the deadline to register for an election.",
             ),
-            faults=("{TB} did not keep {Cs} personal data secure. That was fault.",),
-            nofaults=("{TB} replied within the statutory timescale and explained redactions.",),
+            faults=("{TB} did not record the form {C} returned. That was fault.",),
+            nofaults=("{TB} followed the canvass rules and wrote to {C} before the removal.",),
         ),
         Sub(
-            "Land",
+            "Commercial and contracts",
             issues=(
                 "{Bs} management of land next to {poss} home",
                 "{Bs} refusal to sell {C} a strip of council-owned land",
@@ -628,7 +646,7 @@ EDUCATION = Category(
 )
 
 ENVIRONMENT = Category(
-    name="Environmental services, public protection and regulation",
+    name="Environment and regulation",
     rels=("neighbour", "partner"),
     areas=("assisted waste collections", "noise investigations", "licensing consultations"),
     reconsider=("licence application", "request"),
@@ -743,11 +761,24 @@ ENVIRONMENT = Category(
             ),
             nofaults=("Officers investigated properly and used their judgement.",),
         ),
+        Sub(
+            "Trees",
+            issues=(
+                "{Bs} decision to make a tree preservation order on a tree in {poss} garden",
+                "{Bs} refusal of consent for works to a protected tree",
+            ),
+            facts=(
+                "{TB} made a tree preservation order in {m1} {y0} after a neighbour’s request.",
+                "{Cs} application for works was refused in {m2} {y1}.",
+            ),
+            faults=("{TB} did not consider the arboricultural report. That was fault.",),
+            nofaults=("The tree officer considered the arboricultural report.",),
+        ),
     ),
 )
 
 HIGHWAYS = Category(
-    name="Highways and transport",
+    name="Transport and highways",
     rels=("partner", "son", "daughter"),
     areas=("highway inspections", "handling penalty charge challenges", "footpath complaints"),
     reconsider=("penalty charge challenge", "bus pass application"),
@@ -892,23 +923,6 @@ HOUSING = Category(
             nofaults=("{TB} applied its allocations scheme and considered the evidence.",),
         ),
         Sub(
-            "Disabled facilities grants",
-            issues=(
-                "the delay in approving a disabled facilities grant for adaptations to {poss} home",
-                "the quality of works funded by a disabled facilities grant",
-            ),
-            facts=(
-                "An occupational therapist recommended a level-access shower and a stairlift in "
-                "{m1} {y0}. The disabled facilities grant was not approved until {m3} {y1}.",
-                "The Housing Grants, Construction and Regeneration Act 1996 says a grant "
-                "application must be decided within six months.",
-            ),
-            faults=(
-                "{TB} took longer than six months to decide the grant application. That was fault.",
-            ),
-            nofaults=("{TB} decided the grant within the statutory six months.",),
-        ),
-        Sub(
             "Private housing",
             issues=(
                 "{Bs} response to reports of damp and mould in {poss} privately rented home",
@@ -941,7 +955,7 @@ HOUSING = Category(
 )
 
 PLANNING = Category(
-    name="Planning and development",
+    name="Planning",
     rels=("neighbour", "partner"),
     areas=("officer reports on householder applications", "enforcement investigations"),
     reconsider=("enforcement request", "tree works application"),
@@ -1005,19 +1019,6 @@ PLANNING = Category(
             ),
             faults=("{TB} issued a certificate without a final inspection. That was fault.",),
             nofaults=("Inspections were carried out at the key stages.",),
-        ),
-        Sub(
-            "Trees",
-            issues=(
-                "{Bs} decision to make a tree preservation order on a tree in {poss} garden",
-                "{Bs} refusal of consent for works to a protected tree",
-            ),
-            facts=(
-                "{TB} made a tree preservation order in {m1} {y0} after a neighbour’s request.",
-                "{Cs} application for works was refused in {m2} {y1}.",
-            ),
-            faults=("{TB} did not consider the arboricultural report. That was fault.",),
-            nofaults=("The tree officer considered the arboricultural report.",),
         ),
     ),
 )

@@ -203,19 +203,19 @@ CARE_PROVIDERS: tuple[str, ...] = (
 _OTHER_KINDS: tuple[tuple[str, str, str], ...] = (
     (
         "Fire and Rescue Authority",
-        "Environmental services, public protection and regulation",
+        "Environment and regulation",
         "Licensing",
     ),
     (
         "Internal Drainage Board",
-        "Environmental services, public protection and regulation",
+        "Environment and regulation",
         "Drainage",
     ),
-    ("National Park Authority", "Planning and development", "Planning applications"),
-    ("Combined Authority", "Highways and transport", "Public transport"),
+    ("National Park Authority", "Planning", "Planning applications"),
+    ("Combined Authority", "Transport and highways", "Public transport"),
     (
         "Joint Waste Authority",
-        "Environmental services, public protection and regulation",
+        "Environment and regulation",
         "Refuse and recycling",
     ),
 )

@@ -36,18 +36,18 @@ REFUND_ITEMS: dict[str, tuple[str, ...]] = {
     "Adult care services": ("the extra home care visits the family arranged",),
     "Benefits and tax": ("the enforcement fees added to the account",),
     "Children's care services": ("the respite care the family arranged privately",),
-    "Corporate and other services": ("the cancelled swimming lessons",),
+    "Other categories": ("the cancelled swimming lessons",),
     "Education": ("the private speech and language therapy the family arranged",),
-    "Environmental services, public protection and regulation": ("the garden waste subscription",),
-    "Highways and transport": ("the penalty charge and the charge certificate",),
+    "Environment and regulation": ("the garden waste subscription",),
+    "Transport and highways": ("the penalty charge and the charge certificate",),
     "Housing": ("the storage of the family’s belongings",),
-    "Planning and development": ("the planning application fee",),
+    "Planning": ("the planning application fee",),
 }
 WAIVER_ITEMS: dict[str, tuple[str, ...]] = {
     "Adult care services": ("in care charges it invoiced for the period of respite care",),
     "Benefits and tax": ("in council tax arrears and court costs on the account",),
     "Housing": ("in rent arrears that built up while the claim was delayed",),
-    "Highways and transport": ("penalty charge and the increase added to it",),
+    "Transport and highways": ("penalty charge and the increase added to it",),
 }
 DEFAULT_WAIVER = "in outstanding charges on the account"
 SERVICE_TYPES: tuple[str, ...] = (

@@ -2,8 +2,10 @@
 
 The older LGSCO layout states these on label lines (`Category : A > B`, `Decision : Upheld`,
 `Decision date : 07 May 2019`); the newer one states only the title, so the outcome has to be
-read from prose. Everything here reads what the page states and returns None otherwise —
-filling gaps from the URL or listing metadata is `record.py`'s job, where it can be warned about.
+read from prose. The title may be "Body name (17 002 402b)", a bare "(15 020 792)" (old Reports:
+no body name) or "15 020 792"; references may carry a letter suffix, a different decision.
+Everything here reads what the page states and returns None otherwise — filling gaps from the
+URL or listing metadata is `record.py`'s job, where it can be warned about.
 """
 
 from __future__ import annotations
@@ -12,11 +14,29 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.vocabulary import format_reference
 from ingest.parse.model import BodyType, Outcome
 from ingest.parse.sections import heading_key, section_for_heading
-from ingest.parse.text import TITLE_RE
+from ingest.parse.text import title_match
 
-REFERENCE_RE = re.compile(r"(?<!\d)(\d{2})[ \-]?(\d{3})[ \-]?(\d{3})(?!\d)")
+__all__ = [
+    "REFERENCE_RE",
+    "Header",
+    "body_type_for",
+    "find_reference",
+    "format_reference",
+    "infer_outcome",
+    "normalise_outcome",
+    "parse_date",
+    "read_header",
+    "split_category",
+]
+
+# A reference in running text: 2-3-3 digits, optionally a letter suffix written onto the last
+# group ("17 002 402b", a different decision from "17 002 402").
+REFERENCE_RE = re.compile(
+    r"(?<!\d)(\d{2})[ \-]?(\d{3})[ \-]?(\d{3})(?:([a-zA-Z])(?![A-Za-z]))?(?!\d)"
+)
 _LABEL_RE = re.compile(
     r"^(?P<label>category|decision date|date of decision|decision|outcome|reference"
     r"|our reference|ref)\s*[:|]\s*(?P<value>.+)$",
@@ -26,6 +46,7 @@ _BARE_LABELS = frozenset(
     {"category", "decision", "decision date", "date of decision", "outcome", "reference"}
 )
 _SUMMARY_RE = re.compile(r"^summary\s*[:.\-–]?\s*(?P<rest>.*)$", re.IGNORECASE)
+_CATEGORY_SEPARATORS = frozenset({">", "›", "»", "/"})
 _LABEL_CANON = {
     "date of decision": "decision date",
     "outcome": "decision",
@@ -44,16 +65,13 @@ class Header:
     end: int = 0
 
 
-def format_reference(digits: str) -> str:
-    """ "17015692" / "17-015-692" → "17 015 692", LGSCO's published form."""
-    clean = re.sub(r"\D", "", digits)
-    return f"{clean[:2]} {clean[2:5]} {clean[5:]}"
-
-
 def find_reference(text: str) -> str | None:
-    """The first LGSCO reference (8 digits as 2-3-3) in `text`, formatted, or None."""
+    """The first LGSCO reference (8 digits as 2-3-3, perhaps a letter suffix) in `text`,
+    formatted ("17 002 402b"), or None."""
     match = REFERENCE_RE.search(text)
-    return format_reference("".join(match.groups())) if match else None
+    if match is None:
+        return None
+    return format_reference("".join(match.groups()[:3]), match.group(4))
 
 
 def read_header(lines: list[str]) -> Header:
@@ -74,10 +92,10 @@ def read_header(lines: list[str]) -> Header:
             section_for_heading(line) is not None and not _outcome_label(lines, index)
         ):
             break
-        title = TITLE_RE.match(line)
+        title = title_match(line)
         if title and header.reference is None:
-            header.name = title.group("name").strip() or None
-            header.reference = format_reference(title.group("ref"))
+            header.name = (title.groupdict().get("name") or "").strip() or None
+            header.reference = format_reference(title.group("ref"), title.group("suffix"))
             index += 1
             used = index
             continue
@@ -96,6 +114,15 @@ def read_header(lines: list[str]) -> Header:
             index += 1
             continue
         label = _LABEL_CANON.get(label, label)
+        # "Category :", "A", ">", "B": a crawler's one line per element of the header.
+        while (
+            label == "category"
+            and index + 2 < limit
+            and lines[index + 1] in _CATEGORY_SEPARATORS
+            and section_for_heading(lines[index + 2]) is None
+        ):
+            value = f"{value.strip()} > {lines[index + 2]}"
+            index += 2
         fields.setdefault(label, value.strip())
         index += 1
         used = index
@@ -203,10 +230,29 @@ _INFER_PATTERNS: tuple[tuple[Outcome, re.Pattern[str]], ...] = (
 )
 
 
-def infer_outcome(*texts: str) -> Outcome | None:
+_FAULT_AND_INJUSTICE = re.compile(
+    r"\bfault (?:causing|which caused|that caused|which has caused|that has caused|and this "
+    r"caused|and that caused|leading to|resulting in)\b(?: \w+){0,4}? injustice\b",
+    re.IGNORECASE,
+)
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|nor|never)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def infer_outcome(*texts: str, has_remedy: bool = False) -> Outcome | None:
     """The outcome the prose states, from the first text (summary, then final decision) that
     states one; within a text the earliest statement wins, and at the same position the longer
-    match ("we have not found fault" over "found fault")."""
+    match ("we have not found fault" over "found fault").
+
+    A decision that finds fault causing injustice and agrees a remedy (`has_remedy`) is upheld
+    whatever else it says: "We found no fault in how it assessed her, but fault causing
+    injustice in its delay; the Council has agreed to apologise" is upheld, not "not upheld"
+    because "no fault" comes first.
+    """
+    if has_remedy:
+        for text in texts:
+            for found in _FAULT_AND_INJUSTICE.finditer(text):
+                if not _NEGATION_BEFORE.search(text[max(0, found.start() - 40) : found.start()]):
+                    return "upheld"
     for text in texts:
         best: tuple[int, int, Outcome] | None = None
         for outcome, pattern in _INFER_PATTERNS:
@@ -281,17 +327,80 @@ _CARE_RE = re.compile(
 )
 
 
+_NHS_RE = re.compile(
+    r"\b(?:NHS|CCG|ICB|Clinical Commissioning Group|Integrated Care Board|Trust|Hospitals?)\b"
+)
+_SCHOOL_RE = re.compile(r"\b(?:School|Academy|College)\b", re.IGNORECASE)
+
+
 def body_type_for(name: str | None, category: str | None) -> BodyType:
-    """Council, care provider or other body, from its name (and category as a tie-breaker).
+    """Council, care provider, NHS body, school or other body, from its name (and category as a
+    tie-breaker).
 
     LGSCO investigates independent adult social care providers alongside councils; their names
-    carry "Ltd", "Care", "Homes"… An unknown non-council body in Adult care services is a
-    care provider; any other non-council (an authority, a panel, Transport for London) is other.
+    carry "Ltd", "Care", "Homes"… Joint investigations with the Health Service Ombudsman name
+    NHS bodies (a CCG, a Trust, an Integrated Care Board); school admission appeals name schools
+    and academies. An unknown non-council body in Adult care services is a care provider; any
+    other non-council (an authority, a panel, Transport for London) is other.
     """
     if not name:
         return "council"
     if _COUNCIL_RE.search(name):
         return "council"
+    if _NHS_RE.search(name):
+        return "nhs"
+    if _SCHOOL_RE.search(name):
+        return "school"
     if _CARE_RE.search(name) or (category or "").lower() == "adult care services":
         return "care_provider"
     return "other"
+
+
+# --- body name in the prose ----------------------------------------------------------------------
+
+_CAP = r"[A-Z][A-Za-z'’&.-]*"
+_TIER = r"(?:Metropolitan Borough|County Borough|Borough|County|City|District|Town|Parish)"
+_BODY_IN_TEXT = re.compile(
+    rf"\b(?P<council>(?:{_CAP} (?:(?:and|upon|on|in|le|under) )?){{1,5}}?(?:{_TIER} )?Council)\b"
+    rf"|\b(?P<borough>(?:London|Royal) Borough of {_CAP}(?: (?:and|upon) {_CAP}| {_CAP}){{0,3}})"
+    rf"|\b(?P<provider>(?:{_CAP} (?:(?:and|of|for) )?){{1,6}}?(?:Limited|Ltd)\b\.?)"
+    rf"|\b(?P<nhs>(?:{_CAP} (?:(?:and|of|for) )?){{1,6}}?(?:Clinical Commissioning Group|CCG"
+    rf"|NHS (?:Foundation )?"
+    rf"Trust|Integrated Care Board|ICB))\b"
+)
+# Words that start a sentence or a generic phrase, never a body's own name.
+_NOT_A_NAME = frozenset(
+    {
+        "the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their",
+        "our", "my", "your", "both", "each", "either", "neither", "another", "other", "two",
+        "county", "borough", "city", "district", "town", "parish", "metropolitan", "council",
+        "councils", "local", "ombudsman", "when", "then", "but", "and", "so", "if",
+        "in", "on", "at", "for", "from", "to", "by", "with", "about", "after", "before",
+        "during", "since", "until", "mr", "mrs", "ms", "miss", "mx", "dr", "january",
+        "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "however", "also", "we", "i", "it", "they", "she", "he",
+    }
+)  # fmt: skip
+
+
+def body_name_in_text(*texts: str) -> str | None:
+    """The body a summary or complaint names: "complains Dudley Metropolitan Borough Council
+    refused…" → "Dudley Metropolitan Borough Council"; a care provider "… Limited"/"… Ltd"; an
+    NHS body. Never a generic "the council" / "the County Council" (a name needs a proper noun
+    of its own before the tier word)."""
+    for text in texts:
+        if not text:
+            continue
+        for match in _BODY_IN_TEXT.finditer(text[:3000]):
+            words = match.group(0).split()
+            while words and words[0].lower().strip(".") in _NOT_A_NAME:
+                words = words[1:]
+            # what is left must hold a proper noun of its own beside the tier/kind words
+            own = [w for w in words[:-1] if w.lower() not in _NOT_A_NAME]
+            if match.group("council") and not own:
+                continue
+            if not words or (not match.group("council") and len(words) < 2):
+                continue
+            name = " ".join(words)
+            return name if name.endswith("Ltd.") else name.rstrip(".")
+    return None

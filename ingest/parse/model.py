@@ -58,6 +58,7 @@ SECTION_KEYS: tuple[str, ...] = (
     "analysis",
     "agreed_action",
     "final_decision",
+    "further_report",  # Reports: the further report (and its recommendations) when issued
 )
 
 
@@ -107,15 +108,21 @@ class Payment(BaseModel):
         }
 
 
-def remedy_totals(payments: list[Payment], has_remedy: bool) -> tuple[int | None, int | None]:
+def remedy_totals(
+    payments: list[Payment], has_remedy: bool, payer: str | None = None
+) -> tuple[int | None, int | None]:
     """(remedy_total_pence, waived_total_pence) as SPEC §3 defines them.
 
     Payments and refunds the decision asks for count; waivers go to the second sum; money the
     body paid before the decision counts in neither. Without a remedy section both are None.
+    With `payer` (a joint decision's own body, as its payments name it), another payer's
+    payments count in neither; payments that name no payer still count.
     """
     if not has_remedy:
         return None, None
-    asked = [p for p in payments if not p.already_made]
+    asked = [
+        p for p in payments if not p.already_made and (payer is None or p.payer in (None, payer))
+    ]
     remedy = sum(p.total_pence for p in asked if p.kind in ("payment", "refund"))
     waived = sum(p.total_pence for p in asked if p.kind == "waiver")
     return remedy, waived

@@ -184,16 +184,6 @@ class Remedies:
     warnings: list[str] = field(default_factory=list)
 
 
-def _sentences(section: str) -> list[str]:
-    """The section's paragraphs and list items split into sentences, bullets removed."""
-    out: list[str] = []
-    for line in section.split("\n"):
-        line = _BULLET.sub("", line.strip())
-        if line:
-            out.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
-    return out
-
-
 def _recipient(segment: str, after: str, sentence: str, previous: str | None) -> str | None:
     """Who a sum goes to. `segment` is the text since the previous sum in the sentence (or the
     sentence start): "Pay Mr Q £300" → "Mr Q"; "…£300 and her son, B, £100" → "her son, B";
@@ -336,8 +326,18 @@ class _Sums:
         return None
 
 
-def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
-    """Append one Payment per sum of money in a remedy sentence that asks for (or records) one."""
+def _payments_in(
+    sentence: str,
+    earlier: list[str],
+    remedies: Remedies,
+    payer: str | None = None,
+    breakdown: _Breakdown | None = None,
+) -> None:
+    """Append one Payment per sum of money in a remedy sentence that asks for (or records) one.
+
+    `payer` is the body a joint decision says pays ("The Borough Council has agreed to:");
+    `breakdown` marks sums that only itemise a stated total (skipped) and the total's itemising
+    text (added to its reason)."""
     if "£" not in sentence or not _REMEDY_WORD.search(sentence):
         return
     sums = _Sums.of(sentence)
@@ -350,6 +350,8 @@ def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
         if amount is None:
             continue
         before, after = sentence[: match.start()], sentence[match.end() :]
+        if breakdown is not None and index in breakdown.parts:
+            continue  # one line of a stated total's breakdown: the total is the payment
         skip = sums.skip_reason(index)
         if skip == "total":
             remedies.warnings.append(
@@ -359,8 +361,18 @@ def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
         if skip == "rate":
             rate_text = _rate_text(amount, after)
             continue
-        who = _recipient(segment, after, sentence, previous_who)
-        count, reason = 1, _reason(after, who)
+        bracketed = before.rstrip().endswith("(") and after.lstrip().startswith(")")
+        if bracketed:  # "refund the top-up fees paid to date (£4,628)": the object, not a name
+            who = previous_who or _first_pseudonym(sentence)
+            reason = _bracketed_object(before)
+        else:
+            who = _recipient(segment, after, sentence, previous_who)
+            reason = _reason(after, who)
+        count = 1
+        if breakdown is not None and index in breakdown.totals:
+            stated = _LEAD_TAIL.sub("", reason or "").strip(" ,;:") or None
+            items = breakdown.totals[index].rstrip(" .;")
+            reason = f"{stated}, made up of {items}" if stated else f"made up of {items}"
         if sums.rates[index]:
             count, reason = _rate_count(amount, after, reason, remedies)
         elif sums.totals[index] and rate_text:
@@ -405,8 +417,21 @@ def _payments_in(sentence: str, earlier: list[str], remedies: Remedies) -> None:
                 kind=_kind(before, after),
                 already_made=already,
                 reason=reason,
+                payer=payer,
             )
         )
+
+
+def _first_pseudonym(sentence: str) -> str | None:
+    found = _PSEUDONYM_RE.search(sentence)
+    return found.group(0) if found else None
+
+
+def _bracketed_object(before: str) -> str | None:
+    """ "refund the top-up fees paid to date (" → "the top-up fees paid to date"."""
+    verbs = list(_RECIPIENT_VERB.finditer(before))
+    text = before[verbs[-1].end() :] if verbs else before
+    return text.rstrip(" (").strip(" ,;:")[:300] or None
 
 
 def _join(prefix: str, reason: str | None) -> str:
@@ -452,13 +477,125 @@ def _already_paid(sentence: str, matches: list[re.Match[str]]) -> set[int]:
     return marked
 
 
+_PAYER_RE = re.compile(
+    r"^(?:to remedy (?:the )?injustice(?: caused)?(?: to [^,]{1,40})?,?\s+)?(?:the\s+)?"
+    r"(?P<payer>(?:[A-Z][\w'’&-]*\s+){1,5}?Council)\s+(?:has|have|had|should|will|must|"
+    r"agreed|agrees|is to|to)\b",
+    re.IGNORECASE,
+)
+_GENERIC_PAYER = frozenset({"the", "this", "that", "both", "two", "each"})
+
+
+def payer_of(line: str) -> str | None:
+    """The body a line says will act: "To remedy the injustice caused the County Council has
+    agreed to:" → "County Council"; "The Borough Council has agreed to:" → "Borough Council".
+    None for a generic "the council" (a single body's decision names no payer)."""
+    match = _PAYER_RE.match(line)
+    if match is None:
+        return None
+    words = match.group("payer").split()
+    if any(not w[:1].isupper() for w in words) or words[0].lower() in _GENERIC_PAYER:
+        return None  # "the council" / "the two councils": no particular payer
+    return " ".join(
+        w[:1].upper() + w[1:].lower() if w.isupper() or w.istitle() else w for w in words
+    )
+
+
+# After a sum, what announces its breakdown: "£1,000: £500 for … and £500 for …", "£1,000,
+# made up of:" followed by bullet lines.
+_BREAKDOWN_LEAD = re.compile(
+    r"[^£.;:]{0,60}?(?::|,?\s*\b(?:made up of|comprising|consisting of|broken down as follows|"
+    r"as follows|for the following)\b\s*:?)",
+    re.IGNORECASE,
+)
+
+
+_LEAD_TAIL = re.compile(
+    r"(?:,?\s*\b(?:made up of|comprising|consisting of|broken down as follows|as follows|"
+    r"for the following)\b|:).*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Breakdown:
+    """Per sentence: sums that itemise a stated total (index set) and, for each total, its
+    itemising text."""
+
+    parts: set[int] = field(default_factory=set)
+    totals: dict[int, str] = field(default_factory=dict)
+
+
+def _breakdowns(sentences: list[str], remedies: Remedies) -> list[_Breakdown]:
+    """A stated total followed by its breakdown counts once: the total is the payment, the sums
+    that add up to it (on its line, or on the lines that follow it) are only its itemisation."""
+    out = [_Breakdown() for _ in sentences]
+    for k, sentence in enumerate(sentences):
+        if "£" not in sentence:
+            continue
+        matches = list(MONEY_RE.finditer(sentence))
+        for i, match in enumerate(matches):
+            total = match_to_pence(match)
+            lead = _BREAKDOWN_LEAD.match(sentence, match.end())
+            if total is None or lead is None or i in out[k].parts:
+                continue
+            rest = sentence[lead.end() :].strip()
+            if rest:
+                parts, running = [], 0
+                for j in range(i + 1, len(matches)):
+                    running += match_to_pence(matches[j]) or 0
+                    parts.append(j)
+                    if running >= total:
+                        break
+                if running != total or len(parts) < 2:
+                    continue
+                out[k].parts.update(parts)
+                out[k].totals[i] = rest[:300]
+            else:
+                lines, running = [], 0
+                for later in range(k + 1, len(sentences)):
+                    found = MONEY_RE.search(sentences[later])
+                    if found is None:
+                        break
+                    running += match_to_pence(found) or 0
+                    lines.append(later)
+                    if running >= total:
+                        break
+                if running != total or len(lines) < 2:
+                    continue
+                for later in lines:
+                    out[later].parts.add(0)
+                out[k].totals[i] = "; ".join(sentences[x] for x in lines)[:300]
+            remedies.warnings.append(
+                f"{format_pence(total)} read with its breakdown as one payment, not counted twice"
+            )
+    return out
+
+
 def read_remedies(section: str, final_decision: str = "") -> Remedies:
-    """Payments, remedy types and deadlines of one remedy section."""
+    """Payments, remedy types and deadlines of one remedy section.
+
+    In a joint decision the section says which body does what ("The County Council has agreed
+    to: … The Borough Council has agreed to: …"): each payment carries that payer."""
     remedies = Remedies()
     earlier: list[str] = []
     types: set[str] = set()
-    for sentence in _sentences(section):
-        _payments_in(sentence, earlier, remedies)
+    sentences: list[str] = []
+    payers: list[str | None] = []
+    payer: str | None = None
+    for line in section.split("\n"):
+        line = _BULLET.sub("", line.strip())
+        if not line:
+            continue
+        if len(line) < 200 and "ouncil" in line:
+            payer = payer_of(line) or payer
+        for part in _SENTENCE_END.split(line):
+            if part.strip():
+                sentences.append(part.strip())
+                payers.append(payer)
+    breakdowns = _breakdowns(sentences, remedies)
+    for sentence, sentence_payer, breakdown in zip(sentences, payers, breakdowns, strict=True):
+        _payments_in(sentence, earlier, remedies, sentence_payer, breakdown)
         earlier.extend(format_pence(m) for m in _amounts(sentence))
         for name, pattern in _TYPE_PATTERNS:
             if name == "apology" and _APOLOGY_DONE.search(sentence):

@@ -39,6 +39,7 @@ for _key_name, _variants in {
     "findings": (
         "what i found",
         "what we found",
+        "finding",  # Reports: "Finding" (one line: "The Ombudsman upheld the complaint…")
         "what i have found",
         "findings",
         "my findings",
@@ -67,6 +68,9 @@ for _key_name, _variants in {
         "agreed remedy",
         "what the council has agreed to do",
     ),
+    # Reports the body did not comply with carry a further report, with its own
+    # "Recommendations" (see `split_sections`).
+    "further_report": ("further report",),
     "final_decision": (
         "final decision",
         "decision",
@@ -96,19 +100,38 @@ def section_for_heading(line: str) -> str | None:
     return _HEADINGS.get(heading_key(line))
 
 
+COMPLIANCE_RE = re.compile(
+    r"^ombudsman satisfied with (?:the )?[\w '’&-]{0,80}?\bresponse\b", re.IGNORECASE
+)
+
+
+def is_compliance_line(line: str) -> bool:
+    """ "Ombudsman satisfied with council's response: 12 September 2017" — a Report's closing
+    line, which belongs to no section (it is kept in `body`)."""
+    return len(line) <= 120 and line[:1] in "Oo" and COMPLIANCE_RE.match(line) is not None
+
+
 def split_sections(lines: list[str]) -> dict[str, str]:
     """Section key → text (lines joined by newlines), for whichever sections exist.
 
     A heading that occurs twice (some pages repeat "Final decision") extends the same section
-    rather than replacing it, so no text is lost.
+    rather than replacing it, so no text is lost. After a "Further report" heading, a
+    "Recommendations" heading is the further report's own and stays inside `further_report`
+    (heading line included): those recommendations ask the body to do what the first report
+    asked, so they must not add to `agreed_action` and its money. A Report's closing
+    "Ombudsman satisfied with council's response: DATE" line goes into no section.
     """
     parts: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in lines:
         key = section_for_heading(line)
         if key is not None:
+            if key == "agreed_action" and "further_report" in parts:
+                current = parts["further_report"]
+                current.append(line)
+                continue
             current = parts.setdefault(key, [])
             continue
-        if current is not None:
+        if current is not None and not is_compliance_line(line):
             current.append(line)
     return {key: "\n".join(text) for key, text in parts.items() if text}

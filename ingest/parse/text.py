@@ -15,7 +15,19 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ingest.parse.sections import heading_key, section_for_heading
 
-TITLE_RE = re.compile(r"^(?P<name>.*?)\s*\(\s*(?P<ref>\d{2}\s?\d{3}\s?\d{3})\s*\)\s*$")
+# The title line "Body name (17 015 692)" — or "(17 002 402b)", or for old Reports just the bare
+# reference "15 020 792" (BARE_TITLE_RE): then the page names no body.
+_TITLE_REF = r"(?P<ref>\d{2}[ -]?\d{3}[ -]?\d{3})(?P<suffix>[a-zA-Z])?"
+TITLE_RE = re.compile(rf"^(?P<name>.*?)\s*\(\s*{_TITLE_REF}\s*\)\s*$")
+BARE_TITLE_RE = re.compile(rf"^{_TITLE_REF}$")
+
+
+def title_match(line: str) -> re.Match[str] | None:
+    """The title line's match (groups `ref`, `suffix` and, unless bare, `name`), or None."""
+    if len(line) > 300 or not line.endswith(")"):
+        return BARE_TITLE_RE.match(line) if len(line) <= 12 else None
+    return TITLE_RE.match(line)
+
 
 # Lines that are furniture wherever they occur (compared by `heading_key`).
 _DROP_LINES = frozenset(
@@ -81,7 +93,7 @@ def clean_lines(text: str) -> list[str]:
     """
     lines = list(_raw_lines(text))
     for index, line in enumerate(lines[:200]):
-        if TITLE_RE.match(line):
+        if title_match(line):
             lines = lines[index:]
             break
 
@@ -107,7 +119,7 @@ def clean_lines(text: str) -> list[str]:
             continue
         is_heading = short and section_for_heading(line) is not None
         if skipping_banner:
-            if not (is_heading or TITLE_RE.match(line) or _SUMMARY_RE.match(line)):
+            if not (is_heading or title_match(line) or _SUMMARY_RE.match(line)):
                 continue
             skipping_banner = False
         if key in _TOC_START and not seen_heading:
@@ -244,12 +256,41 @@ def _cell(node: LexborNode, out: _LineWriter, in_content: bool) -> None:
         out.newline()
 
 
-def _title_from(root: LexborNode) -> str | None:
-    for heading in root.css("h1, h2"):
-        value = _SPACES.sub(" ", heading.text(deep=True) or "").strip()
-        if TITLE_RE.match(value):
-            return value
-    return None
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—]\s+")
+
+
+def _as_title(value: str) -> tuple[str, bool] | None:
+    """ "Body (17 002 402b)" / "(15 020 792)" / "15 020 792" as a title line, and whether it
+    names a body; None if `value` is no title."""
+    match = title_match(value)
+    if match is None:
+        return None
+    name = (match.groupdict().get("name") or "").strip()
+    ref = match.group("ref") + (match.group("suffix") or "")
+    return (f"{name} ({ref})" if name else f"({ref})"), bool(name)
+
+
+def _title_from(tree: LexborHTMLParser) -> tuple[str, bool] | None:
+    """The page's title line from any heading h1–h6 or the `<title>` element (whose text may
+    carry the site's name after " - " or " | "), wherever it is on the page: a title that
+    names the body beats a bare reference."""
+    bare: tuple[str, bool] | None = None
+    candidates = [
+        _SPACES.sub(" ", node.text(deep=True) or "").strip()
+        for node in tree.css("h1, h2, h3, h4, h5, h6")
+    ]
+    title = tree.css_first("title")
+    if title is not None:
+        text = _SPACES.sub(" ", title.text(deep=True) or "").strip()
+        candidates.extend(part.strip() for part in _TITLE_SEPARATORS.split(text))
+    for value in candidates:
+        found = _as_title(value)
+        if found is None:
+            continue
+        if found[1]:
+            return found
+        bare = bare or found
+    return bare
 
 
 def html_to_lines(html: str) -> list[str]:
@@ -269,7 +310,9 @@ def html_to_lines(html: str) -> list[str]:
     _walk(root, out, in_content=article is not None)
     out.newline()
     lines = out.lines
-    title = _title_from(root)
-    if title and not any(TITLE_RE.match(line) for line in lines[:50]):
-        lines.insert(0, title)
+    title = _title_from(tree)
+    if title is not None:
+        stated = [found for line in lines[:50] if (found := _as_title(line)) is not None]
+        if not stated or (title[1] and not stated[0][1]):
+            lines.insert(0, title[0])
     return clean_lines("\n".join(lines))

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.search.index import document_id
+from app.vocabulary import normalise_reference
 from ingest.parse.header import find_reference, format_reference, parse_date
-from ingest.parse.record import parse_text
+from ingest.parse.record import parse_text, url_parts
 
 DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(2039, 12, 31))
 DIGITS = st.text(alphabet="0123456789", min_size=8, max_size=8)
@@ -46,3 +47,28 @@ def test_header_reference_and_date_come_out_exactly(digits: str, day: date) -> N
     record = parse_text(text)
     assert find_reference(text) == published
     assert (record.reference, record.decided_on, record.outcome) == (published, day, "upheld")
+
+
+SUFFIXES = st.one_of(st.none(), st.sampled_from("abcdefghijklmnopqrstuvwxyzABCZ"))
+
+
+@given(DIGITS, SUFFIXES, st.sampled_from(["{a} {b} {c}{s}", "{a}-{b}-{c}{s}", "{a}{b}{c}{s}"]))
+def test_suffixed_references_round_trip(digits: str, suffix: str | None, form: str) -> None:
+    written = form.format(a=digits[:2], b=digits[2:5], c=digits[5:], s=suffix or "")
+    published = f"{digits[:2]} {digits[2:5]} {digits[5:]}{(suffix or '').lower()}"
+    assert normalise_reference(written) == published
+    assert normalise_reference(published) == published  # idempotent
+    assert format_reference(digits, suffix) == published
+    assert find_reference(f"see complaint {written}, which") == published
+    assert (
+        url_parts(f"https://www.lgo.org.uk/decisions/health/other/{written.replace(' ', '-')}")[2]
+        == published
+    )
+
+
+@given(DIGITS, SUFFIXES)
+def test_suffixed_reference_in_a_title_comes_out_exactly(digits: str, suffix: str | None) -> None:
+    published = f"{digits[:2]} {digits[2:5]} {digits[5:]}{(suffix or '').lower()}"
+    written = f"{digits[:2]} {digits[2:5]} {digits[5:]}{suffix or ''}"
+    record = parse_text(f"Mercia City Council ({written})\nSummary: Ms B complained.\n")
+    assert (record.reference, record.council_name) == (published, "Mercia City Council")

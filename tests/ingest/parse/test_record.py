@@ -152,7 +152,7 @@ Final decision
 Investigator's decision on behalf of the Ombudsman
 """
 NEW_URL = (
-    "https://www.lgo.org.uk/decisions/highways-and-transport/parking-and-other-penalties/23-004-512"
+    "https://www.lgo.org.uk/decisions/transport-and-highways/parking-and-other-penalties/23-004-512"
 )
 
 
@@ -160,11 +160,11 @@ def test_new_layout_with_url_giving_the_category() -> None:
     record = parse_text(NEW_LAYOUT, url=NEW_URL)
     assert record.reference == "23 004 512"
     assert (record.category, record.subcategory) == (
-        "Highways and transport",
+        "Transport and highways",
         "Parking and other penalties",
     )
     assert (record.category_slug, record.subcategory_slug) == (
-        "highways-and-transport",
+        "transport-and-highways",
         "parking-and-other-penalties",
     )
     assert record.outcome == "closed_after_initial_enquiries"
@@ -189,7 +189,7 @@ def test_metadata_fills_only_what_the_page_lacks() -> None:
     )
     record = parse_text(NEW_LAYOUT, url=NEW_URL, metadata=metadata)
     assert record.decided_on == date(2024, 1, 9)
-    assert record.category == "Highways and transport"  # the URL beats listing metadata
+    assert record.category == "Transport and highways"  # the URL beats listing metadata
     assert record.outcome == "upheld"  # a published outcome beats prose inference
     assert record.outcome_text == "Upheld"
     assert record.outcome_inferred is False
@@ -227,7 +227,7 @@ def test_unknown_url_slugs_yield_readable_names_with_warnings() -> None:
 
 def test_url_parts() -> None:
     assert url_parts(NEW_URL) == (
-        "highways-and-transport",
+        "transport-and-highways",
         "parking-and-other-penalties",
         "23 004 512",
     )
@@ -328,6 +328,22 @@ def test_parse_text_never_raises(text: str) -> None:
                 "Back to top",
                 "<p>",
                 "Decision",
+                "<h1>Acme Council (12 345 678b)</h1>",
+                "<title>(12 345 678) - LGSCO</title>",
+                "12 345 678",
+                "Category :",
+                ">",
+                "Summary",
+                "Finding",
+                "Recommendations",
+                "Further report",
+                "The County Council has agreed to:",
+                "The Borough Council has agreed to:",
+                "pay him £1,000 made up of:",
+                "£500 for x",
+                "refund the fees (£4,628)",
+                "Ombudsman satisfied with council's response: 31 February 2020",
+                "Ombudsman satisfied with council's response:",
             ]
         ),
         max_size=30,

@@ -191,3 +191,83 @@ def test_deadlines() -> None:
 )
 def test_complainants(texts: tuple[str, ...], expected: list[str]) -> None:
     assert find_complainants(*texts) == expected
+
+
+# --- money as a journalist reads it (issue 13) -------------------------------------------------
+
+
+def total_of(section: str) -> int | None:
+    remedies = read_remedies(section)
+    return remedy_totals(remedies.payments, True)[0]
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "Pay Mrs X £1,000: £500 for her distress and £500 for her time and trouble.",
+        "Pay Mrs X £1,000, made up of £500 for her distress and £500 for her time and trouble.",
+        "Pay Mrs X £1,000 made up of:\n• £500 to recognise her distress\n"
+        "• £500 to recognise her time and trouble",
+        "Pay Mrs X £1,000 as follows:\n1. £600 for the lost respite;\n2. £400 for her distress.",
+        "Pay Mrs X £1,000 comprising £250 to recognise her time, £250 for the delay and £500 "
+        "for her distress.",
+    ],
+)
+def test_a_stated_total_and_its_breakdown_count_once(section: str) -> None:
+    remedies = read_remedies(section)
+    assert [(p.amount_pence, p.recipient) for p in remedies.payments] == [(100000, "Mrs X")]
+    assert remedies.payments[0].reason is not None
+    assert "made up of £" in remedies.payments[0].reason
+    assert total_of(section) == 100000
+    assert remedies.warnings == ["£1,000 read with its breakdown as one payment, not counted twice"]
+
+
+def test_sums_after_a_colon_that_do_not_add_up_are_payments() -> None:
+    section = "Pay Mrs X £1,000: this recognises her distress. Pay Mr X £300 for his time."
+    assert total_of(section) == 130000
+    partial = "Pay Mrs X £1,000: £500 now and £200 for her costs."
+    assert total_of(partial) == 170000  # not its breakdown: each is read
+
+
+def test_refund_in_brackets() -> None:
+    remedies = read_remedies("• refund the top-up fees paid to date (£4,628)")
+    assert [(p.amount_pence, p.kind, p.recipient, p.reason) for p in remedies.payments] == [
+        (462800, "refund", None, "the top-up fees paid to date")
+    ]
+    assert "refund" in remedies.remedy_types
+    named = read_remedies("reimburse Mrs B for the care fees she paid (£1,250)")
+    assert [(p.amount_pence, p.kind, p.recipient) for p in named.payments] == [
+        (125000, "refund", "Mrs B")
+    ]
+
+
+def test_payers_of_a_joint_decision() -> None:
+    section = (
+        "To remedy the injustice caused the County Council has agreed to:\n"
+        "apologise to the man\n"
+        "pay him £2,000 to recognise the frustration and distress caused by the delays; and\n"
+        "review its practice.\n"
+        "The Borough Council has agreed to:\n"
+        "apologise to the man and\n"
+        "pay him £300 for the frustration and time and trouble caused.\n"
+        "The two councils have also agreed to review how they work together."
+    )
+    payments = read_remedies(section).payments
+    assert [(p.amount_pence, p.payer) for p in payments] == [
+        (200000, "County Council"),
+        (30000, "Borough Council"),
+    ]
+    assert remedy_totals(payments, True) == (230000, 0)
+    assert remedy_totals(payments, True, payer="County Council") == (200000, 0)
+    assert remedy_totals(payments, True, payer="Borough Council") == (30000, 0)
+
+
+def test_a_single_bodys_remedy_names_no_payer() -> None:
+    for section in (
+        "To remedy the injustice caused, the council has agreed to:\npay Mrs B £250.",
+        "The Council should pay Mrs B £250.",
+        "The two councils have agreed to pay Mrs B £250.",
+    ):
+        assert [p.payer for p in read_remedies(section).payments] == [None]
+    named = read_remedies("Mercia City Council has agreed to pay Mrs B £250.")
+    assert [p.payer for p in named.payments] == ["Mercia City Council"]
