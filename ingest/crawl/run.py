@@ -145,7 +145,14 @@ class Crawler:
         self, first: date, last: date, *, also: list[tuple[date, date]] | None = None
     ) -> CrawlSummary:
         """Crawl the month windows of first..last, after the windows in `also` (incomplete
-        windows of earlier runs the nightly run takes up again)."""
+        windows of earlier runs the nightly run takes up again). One crawl at a time per
+        database: a second one stops at once, before any request."""
+        with state.crawl_lock(self.engine) as held:
+            if not held:
+                raise CrawlBlocked("another crawl is running on this database: not crawling")
+            return await self._run(first, last, also or [])
+
+    async def _run(self, first: date, last: date, also: list[tuple[date, date]]) -> CrawlSummary:
         started = time.monotonic()
         try:
             self.robots = await read_robots(self.client)
@@ -155,7 +162,7 @@ class Crawler:
             raise CrawlBlocked("robots.txt (401/403) disallows the whole site: not crawling")
         self.summary.load = await self.loader.begin("crawl")
         done = state.completed_windows(self.engine)
-        windows = [w for w in also or [] if w[1] < first] + list(month_windows(first, last))
+        windows = [w for w in also if w[1] < first] + list(month_windows(first, last))
         try:
             for window in windows:
                 if not await self._window(*window, revisit=window in done):

@@ -9,6 +9,8 @@ decision is stored, so a crawl killed halfway refetches nothing it had already s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -21,6 +23,24 @@ from app.models import utcnow
 WINDOWS = SQLModel.metadata.tables["crawl_window"]
 PAGES = SQLModel.metadata.tables["crawl_page"]
 DECISIONS = SQLModel.metadata.tables["decision"]
+
+
+CRAWL_LOCK_KEY = 0x4F4D4255  # one crawl at a time per database (a PostgreSQL advisory lock)
+
+
+@contextmanager
+def crawl_lock(engine: Engine) -> Iterator[bool]:
+    """Hold the crawl lock for the block, if no other crawl holds it: yields whether it does.
+    Released at the end of the block, or by PostgreSQL when a killed crawl's connection ends."""
+    with engine.connect() as conn:
+        held = bool(conn.scalar(select(func.pg_try_advisory_lock(CRAWL_LOCK_KEY))))
+        conn.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                conn.scalar(select(func.pg_advisory_unlock(CRAWL_LOCK_KEY)))
+                conn.commit()
 
 
 def completed_windows(engine: Engine) -> set[tuple[date, date]]:

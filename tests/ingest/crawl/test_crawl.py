@@ -421,6 +421,17 @@ async def test_a_page_that_comes_back_is_published_again(engine: Engine, loader:
     assert (row["status"], row["removed_on"], row["indexed"]) == ("published", None, True)
 
 
+async def test_one_crawl_at_a_time(engine: Engine, loader: Loader) -> None:
+    site = build_site(2)
+    with serve(site) as base, state.crawl_lock(engine) as held:
+        assert held
+        with pytest.raises(CrawlBlocked, match="another crawl is running"):
+            await crawl(base, engine, loader)
+    assert site.log == []
+    with serve(site) as base:
+        assert (await crawl(base, engine, loader)).load.created == 2  # released
+
+
 async def test_nightly_range_starts_the_overlap_before_the_last_complete_window(
     engine: Engine, loader: Loader
 ) -> None:
