@@ -35,7 +35,8 @@ DEFAULT_ORIGIN = "https://www.lgo.org.uk"
 
 # "Statement Upheld: maladministration and injustice Child protection 07-May-2019"
 LISTING_LINE = re.compile(
-    r"\b(?P<kind>Statement|Report)\s+(?P<middle>.+?)\s+(?P<date>\d{1,2}-[A-Za-z]{3,4}-\d{4})\b"
+    r"\b(?P<kind>Statement|Report)\s+(?P<middle>[^\n]{1,160}?)\s+"
+    r"(?P<date>\d{1,2}-[A-Za-z]{3,9}-\d{4})\b"
 )
 # Outcomes as the listing names them, longest first so "Not upheld" wins over "Upheld"…
 OUTCOMES = sorted(
@@ -134,9 +135,12 @@ def _decision_url(anchor: LexborNode, page_url: str, origin: str) -> str | None:
 
 
 def _result_block(anchor: LexborNode, page_url: str, origin: str) -> LexborNode:
-    """The largest ancestor that still holds only this one decision: its result block."""
+    """The result block: the list item holding the link (the real site's), else the largest
+    ancestor that still holds only this one decision."""
     block = anchor
     for _ in range(5):
+        if block.tag == "li":
+            break
         parent = block.parent
         if parent is None or parent.tag in ("body", "html"):
             break

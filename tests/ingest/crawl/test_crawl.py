@@ -237,6 +237,35 @@ async def test_fewer_links_than_the_count_leave_the_window_incomplete(
     ]
 
 
+def test_incomplete_windows_until_a_window_covering_them_completes(engine: Engine) -> None:
+    november, end = date(2023, 11, 1), date(2023, 11, 30)
+    state.incomplete_window(engine, november, date(2023, 11, 29), 40)
+    state.incomplete_window(engine, date(2023, 12, 1), date(2023, 12, 31), 41)
+    assert state.incomplete_windows(engine, date(2023, 12, 31)) == [(november, date(2023, 11, 29))]
+    state.complete_window(engine, november, end, 40)
+    assert state.incomplete_windows(engine, date(2024, 1, 1)) == [
+        (date(2023, 12, 1), date(2023, 12, 31))
+    ]
+
+
+async def test_the_nightly_run_takes_up_earlier_incomplete_windows(
+    engine: Engine, loader: Loader
+) -> None:
+    site = build_site()
+    site.count_bonus = 1
+    with serve(site) as base:
+        await crawl(base, engine, loader)  # both windows incomplete
+        site.count_bonus = 0
+        again = state.incomplete_windows(engine, date(2024, 4, 1))
+        assert again == [(MARCH, date(2024, 3, 31))]
+        client = PoliteClient(base, user_agent=AGENT, delay_s=0)
+        async with client:
+            crawler = Crawler(engine, loader, client, today=LATER)
+            summary = await crawler.run(date(2024, 4, 1), APRIL_END, also=again)
+    assert (summary.windows, summary.incomplete) == (2, [])
+    assert all(windows(engine).values())
+
+
 async def test_robots_txt_is_obeyed(engine: Engine, loader: Loader) -> None:
     site = build_site()
     hidden = site.pages[4]

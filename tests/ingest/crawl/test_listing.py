@@ -114,6 +114,27 @@ def test_real_listing_lines() -> None:
     }
 
 
+def test_a_single_result_is_read_from_its_list_item() -> None:
+    page = parse_listing(
+        "<html><body><nav><a href='/annual-report'>Annual Report 2024</a></nav><main>"
+        "<p>Your search has 1 result</p><div><ul><li>"
+        "<a href='/decisions/housing/homelessness/24-005-444'>Wexmoor (24 005 444)</a>"
+        "<p>Statement Upheld Homelessness 07-May-2024</p><p>Summary: Mr X was left waiting.</p>"
+        "</li></ul></div><a href='?page=2'>Next</a></main></body></html>",
+        "https://www.lgo.org.uk/Decisions/SearchResults",
+    )
+    assert (page.total, page.count_sentence) == (1, "Your search has 1 result")
+    [only] = page.decisions
+    assert only.metadata == ListingMetadata(
+        kind="statement",
+        outcome_text="Upheld",
+        subcategory="Homelessness",
+        decided_on=date(2024, 5, 7),
+        body_name="Wexmoor",
+        summary="Mr X was left waiting.",
+    )
+
+
 @pytest.mark.parametrize(
     ("middle", "outcome", "subcategory"),
     [
