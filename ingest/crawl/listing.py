@@ -119,14 +119,24 @@ def origin_of(base_url: str) -> str:
 
 def canonical_url(url: str, origin: str = DEFAULT_ORIGIN) -> str | None:
     """The one URL of the decision `url` links to (`origin` + lower-case path, no query, no
-    fragment, no trailing slash), or None when `url` is not a decision page."""
+    fragment, no trailing slash), or None when `url` is not a decision page of this site (the
+    crawl's host or an LGSCO one, http or https, with or without www.)."""
     parts = urlsplit(url)
     if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return None
+    if parts.hostname and not _same_site(parts.hostname, origin):
         return None
     path = parts.path
     if not DECISION_PATH.match(path):
         return None
     return f"{origin}{path.rstrip('/').lower()}"
+
+
+def _same_site(host: str, origin: str) -> bool:
+    """The crawl's own host, with or without www., or any LGSCO host (lgo.org.uk)."""
+    host = host.lower().removeprefix("www.")
+    own = (urlsplit(origin).hostname or "").lower().removeprefix("www.")
+    return host in (own, "lgo.org.uk") or host.endswith(".lgo.org.uk")
 
 
 def _decision_url(anchor: LexborNode, page_url: str, origin: str) -> str | None:

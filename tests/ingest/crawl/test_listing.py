@@ -208,6 +208,8 @@ def test_what_is_not_a_decision_url() -> None:
     assert canonical_url("https://www.lgo.org.uk/decisions/housing") is None
     assert canonical_url("https://www.lgo.org.uk/decisions/a/b/17-002-402bc") is None
     assert canonical_url("mailto:/decisions/a/b/17-002-402") is None
+    assert canonical_url("https://www.ombudsman.org.uk/decisions/a/b/17-002-402") is None
+    assert canonical_url("https://lgo.org.uk.example/decisions/a/b/17-002-402") is None
 
 
 def test_chapters_are_found_and_joined() -> None:
