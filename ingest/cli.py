@@ -338,7 +338,7 @@ def crawl(
     err.print(
         f"listing pages {summary.listing_pages}, chapters {summary.chapters_fetched}, "
         f"newly removed {summary.removed}, republished {summary.republished}, "
-        f"skipped by robots.txt {summary.disallowed}"
+        f"known gone {summary.already_gone}, skipped by robots.txt {summary.disallowed}"
     )
     for url, reason in summary.failures:
         err.print(f"[red]failed[/red] {url}: {reason}")

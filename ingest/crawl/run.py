@@ -231,7 +231,12 @@ class Crawler:
         items = [(item, True) for item in listing.listed]
         if refetch:  # stored decisions the listing no longer shows: still there?
             listed_urls = {item.url for item in listing.listed}
-            unlisted = state.stored_decision_urls(self.engine, first, last) - listed_urls
+            ours = {
+                url
+                for url in state.stored_decision_urls(self.engine, first, last)
+                if url.startswith(f"{self.origin}/")  # stored from this site, not a mirror
+            }
+            unlisted = ours - listed_urls
             items += [(Listed(url, ListingMetadata()), False) for url in sorted(unlisted)]
         known = state.pages(self.engine, [item.url for item, _ in items])
         batch: list[tuple[RawDocument, dict[str, Any]]] = []
