@@ -100,6 +100,18 @@ class Settings(BaseSettings):
     crawl_concurrency: int = Field(1, description="Crawler requests in flight at once")
     crawl_timeout_s: float = Field(30.0, description="Timeout of one crawler request")
     crawl_retries: int = Field(5, description="Attempts per request on 429, 5xx or network errors")
+    crawl_overlap_days: int = Field(
+        120,
+        ge=0,
+        description="The nightly crawl (no --from) starts this many days before the last complete "
+        "month, and conditionally refetches stored pages of completed months within this many "
+        "days of today: LGSCO publishes decisions about three months after the decision date",
+    )
+    crawl_listing_params: str = Field(
+        "aname=&dc=c+nu+u+&sortOrder=descending",
+        description="Query parameters of the site's own search form, sent as written after "
+        "fd, td and page on every listing request (empty: none)",
+    )
     crawl_contact_url: str = Field(
         "https://github.com/ombudsearch/ombudsearch",
         description="Contact URL sent in the crawler's User-Agent, so the site can reach us",

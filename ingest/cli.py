@@ -243,37 +243,65 @@ def crawl(
     max_pages: int | None = typer.Option(None, min=1, help="Stop after fetching N pages"),
     concurrency: int | None = typer.Option(None, min=1, max=8, help="Requests in flight"),
     delay: float | None = typer.Option(None, min=0, help="Seconds between request starts"),
+    refresh: bool = typer.Option(
+        False, "--refresh", help="Refetch stored pages conditionally (304 costs nothing)"
+    ),
+    probe: bool = typer.Option(
+        False,
+        "--probe",
+        help="Fetch one listing page and its first decision, print what was recognised, store "
+        "nothing; exit 1 when the site's structure is not recognised",
+    ),
 ) -> None:
     """Fetch decisions from the LGSCO website and ingest them; resumable and incremental."""
-    from app.search.index import ensure_index
     from ingest.crawl.client import PoliteClient
     from ingest.crawl.run import CrawlBlocked, Crawler, CrawlSummary, default_range
-    from ingest.load import Loader
 
     settings = get_settings()
     _configure_logging(settings)
     first, last = _day_option(from_day, "--from"), _day_option(to_day, "--to")
     user_agent = f"Ombudsearch/0.1 (+{settings.crawl_contact_url})"
 
+    def client() -> PoliteClient:
+        return PoliteClient(
+            base_url or settings.crawl_base_url,
+            user_agent=user_agent,
+            delay_s=settings.crawl_delay_s if delay is None else delay,
+            concurrency=concurrency or settings.crawl_concurrency,
+            timeout_s=settings.crawl_timeout_s,
+            retries=settings.crawl_retries,
+        )
+
+    if probe:
+        _probe(client, first, last, settings)
+        return
+
+    from app.search.index import ensure_index
+    from ingest.crawl import state
+    from ingest.load import Loader
+
     async def go(engine: Any, services: Any) -> CrawlSummary:
-        start, end = default_range(engine, date.today())
+        start, end = default_range(engine, date.today(), settings.crawl_overlap_days)
         start, end = first or start, last or end
+        # Nightly (no --from): windows an earlier run began and did not complete come too.
+        again = state.incomplete_windows(engine, start) if first is None else []
         log.info("crawling decisions dated %s to %s", start, end)
-        async with (
-            _meili(services) as meili,
-            PoliteClient(
-                base_url or settings.crawl_base_url,
-                user_agent=user_agent,
-                delay_s=settings.crawl_delay_s if delay is None else delay,
-                concurrency=concurrency or settings.crawl_concurrency,
-                timeout_s=settings.crawl_timeout_s,
-                retries=settings.crawl_retries,
-            ) as client,
-        ):
+        if again:
+            log.info("and %d incomplete earlier windows: %s", len(again), again)
+        async with _meili(services) as meili, client() as polite:
             await ensure_index(meili, settings.meili_index)
             loader = Loader(engine, meili, settings.meili_index)
-            crawler = Crawler(engine, loader, client, max_pages=max_pages, on_progress=progress)
-            return await crawler.run(start, end)
+            crawler = Crawler(
+                engine,
+                loader,
+                polite,
+                max_pages=max_pages,
+                on_progress=progress,
+                refresh=refresh,
+                overlap_days=settings.crawl_overlap_days,
+                listing_params=settings.crawl_listing_params,
+            )
+            return await crawler.run(start, end, also=again)
 
     bar = _pages_bar() if err.is_terminal else None
     task = bar.add_task("crawling", total=None) if bar else None
@@ -307,12 +335,107 @@ def crawl(
         table.add_column(name, justify="right")
     table.add_row(*(str(v) for v in figures.values()))
     err.print(table)
+    err.print(
+        f"listing pages {summary.listing_pages}, chapters {summary.chapters_fetched}, "
+        f"newly removed {summary.removed}, republished {summary.republished}, "
+        f"known gone {summary.already_gone}, skipped by robots.txt {summary.disallowed}"
+    )
     for url, reason in summary.failures:
         err.print(f"[red]failed[/red] {url}: {reason}")
+    for window_first, window_last, problem in summary.incomplete:
+        err.print(
+            f"[yellow]window {window_first}..{window_last} left incomplete[/yellow]: {problem}; "
+            "the next run reads it again"
+        )
     if summary.stopped_early:
         err.print(f"stopped after {max_pages} pages; run again to continue")
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _probe(client: Callable[[], Any], first: date | None, last: date | None, settings: Any) -> None:
+    """`crawl --probe`: one listing page and its first decision, what was recognised; no
+    database. Exit 1 when the site's structure is not recognised."""
+    from datetime import timedelta
+    from urllib.parse import urlsplit
+
+    from ingest.crawl.probe import ProbeReport, probe
+    from ingest.parse.model import pence_to_pounds
+
+    if first is None or last is None:
+        # The calendar month CRAWL_OVERLAP_DAYS ago: LGSCO publishes about three months after
+        # the decision date, so a recent month may list nothing yet.
+        some_day = (last or date.today()) - timedelta(days=settings.crawl_overlap_days)
+        first = first or some_day.replace(day=1)
+        next_month = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        last = last or next_month - timedelta(days=1)
+
+    async def go() -> ProbeReport:
+        async with client() as polite:
+            return await probe(polite, first, last, listing_params=settings.crawl_listing_params)
+
+    report = asyncio.run(go())
+    out.print(f"[bold]listing[/bold] {report.listing_url} → HTTP {report.listing_status}")
+    if report.crawl_delay is not None:
+        out.print(f"robots.txt Crawl-delay: {report.crawl_delay:g} s")
+    if report.listing is not None:
+        listing = report.listing
+        out.print(f"count sentence: {listing.count_sentence!r} (results: {listing.total})")
+        out.print(f"decision links: {len(listing.decisions)}")
+        table = Table(title="listing lines")
+        for name in ("path", "kind", "outcome", "date", "body name", "sub-category"):
+            table.add_column(name, overflow="fold")
+        for item in listing.decisions:
+            meta = item.metadata
+            table.add_row(
+                urlsplit(item.url).path,
+                meta.kind or "—",
+                meta.outcome_text or "—",
+                meta.decided_on.isoformat() if meta.decided_on else "—",
+                meta.body_name or "—",
+                meta.subcategory or "—",
+            )
+        out.print(table)
+    if report.decision_url:
+        out.print(f"[bold]decision[/bold] {report.decision_url} → HTTP {report.decision_status}")
+    if report.header:
+        out.print("header fields: " + "; ".join(f"{k}: {v}" for k, v in report.header.items()))
+    if report.record is not None:
+        record = report.record
+        table = Table(title="decision page as the parser reads it")
+        table.add_column("field")
+        table.add_column("value", overflow="fold")
+        rows = {
+            "reference": record.reference,
+            "body name": record.council_name,
+            "body type": record.body_type,
+            "kind": record.kind,
+            "category": record.category,
+            "sub-category": record.subcategory,
+            "outcome": record.outcome,
+            "outcome text": record.outcome_text,
+            "decision date": record.decided_on.isoformat() if record.decided_on else None,
+            "chapters": ", ".join(str(n) for n in report.chapters),
+            "payments": "; ".join(
+                f"£{pence_to_pounds(p.amount_pence):,.2f} × {p.count}"
+                + (f" to {p.recipient}" if p.recipient else "")
+                for p in record.payments
+            ),
+            "remedy total": (
+                f"£{pence_to_pounds(record.remedy_total_pence):,.2f}"
+                if record.remedy_total_pence is not None
+                else None
+            ),
+            "warnings": "; ".join(record.warnings),
+        }
+        for name, value in rows.items():
+            table.add_row(name, "—" if value in (None, "") else str(value))
+        out.print(table)
+    if report.problems:
+        for problem in report.problems:
+            err.print(f"[red]not recognised:[/red] {problem}")
+        raise typer.Exit(1)
+    out.print("[green]the site's structure is recognised[/green]")
 
 
 def _pages_bar() -> Any:

@@ -50,6 +50,8 @@ class PoliteClient:
         backoff_s: float = 1.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self.base_url = base_url
+        self.user_agent = user_agent
         self.delay_s = delay_s
         self.retries = retries
         self.backoff_s = backoff_s
