@@ -23,6 +23,7 @@ from sqlalchemy import (
     false,
     func,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
@@ -185,6 +186,11 @@ class Payment(SQLModel, table=True):
     already_made: bool = Field(default=False, nullable=False)
     reason: str | None = Field(default=None, sa_column=Column(Text))
     payer: str | None = Field(default=None, sa_column=Column(Text))
+    # False for another payer's share of a joint decision: shown with it, never counted for
+    # this decision's body (its remedy_total leaves it out, as do the council's figures).
+    own: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
 
 
 class IngestRun(SQLModel, table=True):

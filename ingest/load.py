@@ -281,6 +281,7 @@ class Loader:
                     "already_made": p.already_made,
                     "reason": p.reason,
                     "payer": p.payer,
+                    "own": p.own,
                 }
                 for record in records
                 if (reference := record.reference)

@@ -391,6 +391,7 @@ def _sections(session: Session, organisation_id: int) -> dict[str, Any]:
             of_body,
             col(Payment.kind).in_(["payment", "refund"]),
             col(Payment.already_made).is_(False),
+            col(Payment.own).is_(True),  # not another body's share of a joint decision
         )
         .order_by(line_total.desc(), col(Decision.decided_on).desc().nulls_last(), col(Payment.id))
         .limit(TOP)

@@ -171,7 +171,8 @@ class DecisionRecord(DecisionFields):
     body: str = Field(description="Full decision text, page furniture removed", examples=["…"])
     sections: dict[str, str] = Field(
         description="complaint, role_and_powers, how_considered, findings, analysis, "
-        "agreed_action, final_decision: whichever exist",
+        "agreed_action (a report's Recommendations), final_decision, further_report (a "
+        "report issued because the body did not comply): whichever exist",
         examples=[{"final_decision": "I have completed my investigation…"}],
     )
     payments: list[PaymentOut] = Field(description="Every sum of money in the remedy section")

@@ -21,6 +21,7 @@ SECTION_TITLES = {
     "analysis": "Analysis",
     "agreed_action": "Agreed action",
     "final_decision": "Final decision",
+    "further_report": "Further report",
 }
 
 

@@ -91,6 +91,11 @@ class Payment(BaseModel):
     payer: str | None = Field(
         default=None, description="The body that pays, where a joint decision says so"
     )
+    own: bool = Field(
+        default=True,
+        description="Paid by the record's own body: false for another payer's share of a "
+        "joint decision (stored, shown, never counted for this body)",
+    )
 
     @property
     def total_pence(self) -> int:
@@ -108,21 +113,16 @@ class Payment(BaseModel):
         }
 
 
-def remedy_totals(
-    payments: list[Payment], has_remedy: bool, payer: str | None = None
-) -> tuple[int | None, int | None]:
+def remedy_totals(payments: list[Payment], has_remedy: bool) -> tuple[int | None, int | None]:
     """(remedy_total_pence, waived_total_pence) as SPEC §3 defines them.
 
     Payments and refunds the decision asks for count; waivers go to the second sum; money the
-    body paid before the decision counts in neither. Without a remedy section both are None.
-    With `payer` (a joint decision's own body, as its payments name it), another payer's
-    payments count in neither; payments that name no payer still count.
+    body paid before the decision counts in neither, nor does another payer's share of a joint
+    decision (`own` false). Without a remedy section both are None.
     """
     if not has_remedy:
         return None, None
-    asked = [
-        p for p in payments if not p.already_made and (payer is None or p.payer in (None, payer))
-    ]
+    asked = [p for p in payments if not p.already_made and p.own]
     remedy = sum(p.total_pence for p in asked if p.kind in ("payment", "refund"))
     waived = sum(p.total_pence for p in asked if p.kind == "waiver")
     return remedy, waived

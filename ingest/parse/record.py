@@ -190,8 +190,11 @@ def _parse(
         record.deadlines = remedies.deadlines
         warnings.extend(remedies.warnings)
     own_payer = _own_payer(record, warnings)
+    if own_payer is not None:  # another payer's share of a joint decision is not this body's
+        for payment in record.payments:
+            payment.own = payment.payer in (None, own_payer)
     record.remedy_total_pence, record.waived_total_pence = remedy_totals(
-        record.payments, remedy_section is not None, payer=own_payer
+        record.payments, remedy_section is not None
     )
 
     record.complainants = find_complainants(

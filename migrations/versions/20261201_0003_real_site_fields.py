@@ -54,9 +54,13 @@ def upgrade() -> None:
     op.create_index("ix_decision_compliance_confirmed_on", "decision", ["compliance_confirmed_on"])
 
     op.add_column("payment", sa.Column("payer", sa.Text(), nullable=True))
+    op.add_column(
+        "payment", sa.Column("own", sa.Boolean(), server_default=sa.true(), nullable=False)
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("payment", "own")
     op.drop_column("payment", "payer")
     for index in (
         "ix_decision_compliance_confirmed_on",

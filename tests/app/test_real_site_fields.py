@@ -72,7 +72,7 @@ RECORDS = [
         compliance_confirmed_on=date(2018, 2, 21),
         payments=[
             Payment(amount_pence=200000, recipient="him", payer="County Council"),
-            Payment(amount_pence=30000, recipient="him", payer="Borough Council"),
+            Payment(amount_pence=30000, recipient="him", payer="Borough Council", own=False),
         ],
         remedy_total_pence=200000,
     ),
@@ -236,3 +236,14 @@ def test_an_index_document_without_a_body_has_null_council_fields() -> None:
     assert document["id"] == "16000001"
     assert (document["council_slug"], document["council_name"]) == (None, None)
     assert (document["kind"], document["status"]) == ("statement", "published")
+
+
+async def test_another_bodys_share_is_never_this_councils(corpus: LoadedCorpus) -> None:
+    profile = (await _get(corpus, "/v1/councils/quillmoor-county-council"))["data"]
+    assert [(p["reference"], p["amount"]) for p in profile["largest_payments"]] == [
+        ("16 000 002", 2000.0)
+    ]
+    assert profile["remedy_total"] == 2000.0
+    page = await corpus.client.get("/decisions/16-000-002")
+    assert "Paid by" in page.text
+    assert "not another's share of the joint decision" in page.text
