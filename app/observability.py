@@ -158,7 +158,7 @@ INGEST_DOCUMENTS = Counter(
 CRAWL_PAGES = Counter(
     "ombudsearch_crawl_pages",
     "Decision pages handled by the crawler, by result "
-    "(fetched, not_modified, gone, failed, already_stored)",
+    "(fetched, not_modified, gone, failed, already_stored, already_gone, disallowed)",
     ["result"],
 )
 

@@ -23,11 +23,12 @@ from app.db import SessionDep
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliError
+from app.vocabulary import BodyType
 
 router = APIRouter(prefix="/v1", tags=["councils"])
 
 SortParam = Literal["name", "-decisions", "-remedy_total", "-upheld_rate"]
-BodyTypeParam = Literal["council", "care_provider", "other"]
+BodyTypeParam = BodyType  # the record's own vocabulary (app/vocabulary.py)
 TOP = 5  # entries in each ranked section of a council's profile
 
 PROBLEMS = problem_responses(
@@ -50,7 +51,7 @@ class CouncilItem(BaseModel):
         examples=["wexmoor-district-council"],
     )
     body_type: BodyTypeParam = Field(
-        description="council, care_provider (an adult social care provider) or other",
+        description="council, care_provider (an adult social care provider), nhs, school or other",
         examples=["council"],
     )
     decisions: int = Field(description="Decisions about this body", examples=[42])
@@ -100,7 +101,7 @@ class Comparison(BaseModel):
     """This body's uphold rate against the average of bodies of the same kind."""
 
     body_type: BodyTypeParam = Field(
-        description="The kind compared with: council, care_provider or other",
+        description="The kind compared with: council, care_provider, nhs, school or other",
         examples=["council"],
     )
     peers: int = Field(
@@ -233,6 +234,8 @@ def _conditions(names: list[str] | None, q: str | None, body_type: list[str]) ->
         conditions.append(col(Organisation.body_type).in_(body_type))
     if q is not None:
         # Facet search matches word prefixes with typos; a plain substring ("moor") also counts.
+        # PostgreSQL text cannot hold NUL: a pasted one matches as if it were not there.
+        q = q.replace("\x00", "")
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
             or_(col(Organisation.name).in_(names or []), col(Organisation.name).ilike(pattern))

@@ -58,6 +58,9 @@ OUTCOME_LABELS = {
     "closed_after_initial_enquiries": "Closed after initial enquiries",
     "other": "Other",
 }
+# The schema's statement of the rule `search_decisions` applies: every comma-separated item,
+# spaces stripped, is a facet name.
+FACETS_PATTERN = patterns.comma_list(list(FACETS))
 PROBLEMS = problem_responses(
     s400="Unknown query parameter",
     s404="No such decision",
@@ -195,16 +198,17 @@ async def search_decisions(
             description="Comma list of council, category, subcategory, outcome, year, "
             "remedy_type, kind, status: counts for every value",
             examples=["council,outcome"],
-            pattern=patterns.comma_list(list(FACETS)),
+            json_schema_extra={"pattern": FACETS_PATTERN},
         ),
     ] = None,
 ) -> dict[str, Any]:
-    wanted = [f.strip(" ") for f in (facets or "").split(",") if f.strip(" ")]
+    wanted = [f.strip(" ") for f in facets.split(",")] if facets is not None else []
     unknown = [f for f in wanted if f not in FACETS]
     if unknown:
         raise ProblemError(
             422,
-            f"facets: unknown facet {', '.join(map(repr, unknown))}; use {', '.join(FACETS)}",
+            f"facets: unknown facet {', '.join(map(repr, unknown))}; "
+            f"use a comma list of {', '.join(FACETS)}",
             type="/problems/invalid-parameters",
             title="Invalid parameters",
         )

@@ -11,6 +11,8 @@ sends before they reach these rules (app/explorer/links.py:drop_empty_parameters
 
 from __future__ import annotations
 
+import re
+
 _YEAR = "[1-9][0-9]{3}"
 # Month and day: 1–28 in every month, 29–30 in all but February, 31 in the long months...
 _MONTH_DAY = (
@@ -37,3 +39,10 @@ def comma_list(names: list[str]) -> str:
     """A comma list of one or more of these names, spaces around each allowed."""
     item = " *(?:" + "|".join(names) + ") *"
     return f"^{item}(?:,{item})*$"
+
+
+def matcher(pattern: str) -> re.Pattern[str]:
+    """`pattern` for Python with JSON Schema's meaning: a search anywhere in the value, and a
+    final `$` that is the end of the value (Python's `$` also matches before a final newline).
+    """
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import Query, Request
-from pydantic import StringConstraints
+from pydantic import WithJsonSchema
 from sqlalchemy import ColumnElement
 
 from app.api import patterns
@@ -28,9 +28,16 @@ RemedyTypeParam = RemedyType
 SourceParam = Source
 MAX_VALUES = 50  # repeated values of one parameter (maxItems in the OpenAPI schema)
 # A council, category or sub-category, by slug or name: at least one ASCII letter or digit.
+# The schema states the rules; `_slugs` enforces them with messages a reader can act on.
 SlugOrName = Annotated[
-    str, StringConstraints(max_length=patterns.MAX_VALUE_CHARS, pattern=patterns.NAMED)
+    str,
+    WithJsonSchema(
+        {"type": "string", "maxLength": patterns.MAX_VALUE_CHARS, "pattern": patterns.NAMED}
+    ),
 ]
+_NAMED = patterns.matcher(patterns.NAMED)
+_AMOUNT = patterns.matcher(patterns.AMOUNT)
+_DAY = patterns.matcher(patterns.DAY)
 
 FullText = Annotated[
     str | None,
@@ -55,10 +62,12 @@ def _invalid(param: str, detail: str) -> ProblemError:
 
 
 def _pence(param: str, value: str | None) -> int | None:
-    """Pence of an amount the AMOUNT pattern has already admitted."""
+    """Pence of an amount written as patterns.AMOUNT says (the schema's pattern)."""
     if value is None:
         return None
     try:
+        if not _AMOUNT.search(value):
+            raise InvalidOperation
         pounds = Decimal(value.replace(",", "").removeprefix("£"))
     except InvalidOperation:
         raise _invalid(
@@ -70,10 +79,12 @@ def _pence(param: str, value: str | None) -> int | None:
 
 
 def _day(param: str, value: str | None) -> date | None:
-    """A date the DAY pattern has already admitted (so always a real one)."""
+    """A date written as patterns.DAY says (the schema's pattern: real days only)."""
     if value is None:
         return None
     try:
+        if not _DAY.search(value):
+            raise ValueError(value)
         return parse_day(value)
     except ValueError:
         raise _invalid(
@@ -86,7 +97,7 @@ def _slugs(param: str, values: list[str]) -> list[str]:
     for value in values:
         if len(value) > patterns.MAX_VALUE_CHARS:
             raise _invalid(param, "a value is longer than 200 characters")
-        slug = slug_of(value)
+        slug = slug_of(value) if _NAMED.search(value) else ""
         if not slug:
             raise _invalid(param, f"{value!r} names nothing")
         slugs.append(slug)
@@ -150,7 +161,7 @@ def decision_filters(
             "thousands commas, pence and a £ sign (1000, 1,000, £250.50), below a billion. "
             "Decisions with no remedy section never match a remedy bound.",
             examples=["1000"],
-            pattern=patterns.AMOUNT,
+            json_schema_extra={"pattern": patterns.AMOUNT},
         ),
     ] = None,
     remedy_max: Annotated[
@@ -158,7 +169,7 @@ def decision_filters(
         Query(
             description="Largest remedy total in pounds, inclusive, written like remedy_min.",
             examples=["5000"],
-            pattern=patterns.AMOUNT,
+            json_schema_extra={"pattern": patterns.AMOUNT},
         ),
     ] = None,
     decided_from: Annotated[
@@ -167,7 +178,7 @@ def decision_filters(
             description="Decided on or after: an ISO date (YYYY-MM-DD, a real day from year "
             "1000) or a time ago: -30d, -4w, -12m (up to 9999) or -2y (up to 999).",
             examples=["2022-01-01"],
-            pattern=patterns.DAY,
+            json_schema_extra={"pattern": patterns.DAY},
         ),
     ] = None,
     decided_to: Annotated[
@@ -175,7 +186,7 @@ def decision_filters(
         Query(
             description="Decided on or before: an ISO date or a time ago, as decided_from.",
             examples=["-30d"],
-            pattern=patterns.DAY,
+            json_schema_extra={"pattern": patterns.DAY},
         ),
     ] = None,
     kind: Annotated[

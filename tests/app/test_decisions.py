@@ -162,8 +162,8 @@ async def test_unknown_council_warns_with_suggestions(corpus: LoadedCorpus) -> N
         (
             {"facets": "colour"},
             422,
-            "facets: unknown facet 'colour'; use council, category, subcategory, outcome, year, "
-            "remedy_type",
+            "facets: unknown facet 'colour'; use a comma list of council, category, subcategory, "
+            "outcome, year, remedy_type, kind, status",
         ),
         (
             {"remedy_min": "lots"},

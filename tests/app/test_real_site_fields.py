@@ -247,3 +247,17 @@ async def test_another_bodys_share_is_never_this_councils(corpus: LoadedCorpus) 
     page = await corpus.client.get("/decisions/16-000-002")
     assert "Paid by" in page.text
     assert "not another's share of the joint decision" in page.text
+
+
+async def test_nhs_bodies_are_listed_and_profiled(corpus: LoadedCorpus) -> None:
+    listed = await _get(corpus, "/v1/councils", {"body_type": "nhs"})
+    assert [(c["slug"], c["body_type"]) for c in listed["data"]] == [
+        ("quillmoor-clinical-commissioning-group", "nhs")
+    ]
+    profile = (await _get(corpus, "/v1/councils/quillmoor-clinical-commissioning-group"))["data"]
+    assert profile["comparison"]["body_type"] == "nhs"
+
+
+async def test_a_nul_in_the_type_ahead_is_no_server_error(corpus: LoadedCorpus) -> None:
+    listed = await _get(corpus, "/v1/councils", {"q": "Quill\x00moor County"})
+    assert [c["slug"] for c in listed["data"]] == ["quillmoor-county-council"]
