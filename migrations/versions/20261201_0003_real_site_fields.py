@@ -2,8 +2,9 @@
 shared texts, NHS bodies and schools, and decisions whose body is not named.
 
 Written by hand from the models (autogenerate agrees: tests/app/test_migrations.py). Existing
-rows become published statements; `text_fingerprint` is filled by the next ingest of a record
-(the parser version changed, so every document is parsed again).
+rows become published statements and are marked for indexing again; `text_fingerprint` is
+filled by the next ingest of a record (the parser version changed, so every document is parsed
+again).
 
 Revision ID: 0003
 Revises: 0002
@@ -54,6 +55,10 @@ def upgrade() -> None:
     op.create_index("ix_decision_compliance_confirmed_on", "decision", ["compliance_confirmed_on"])
 
     op.add_column("payment", sa.Column("payer", sa.Text(), nullable=True))
+    # The index documents gain kind, status, further_report and compliance_confirmed, which
+    # filters need: every stored decision is sent again by the next ingest or crawl (or
+    # `ombudsman reindex` at once).
+    op.execute("UPDATE decision SET indexed = false")
     op.add_column(
         "payment", sa.Column("own", sa.Boolean(), server_default=sa.true(), nullable=False)
     )

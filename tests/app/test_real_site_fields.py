@@ -261,3 +261,12 @@ async def test_nhs_bodies_are_listed_and_profiled(corpus: LoadedCorpus) -> None:
 async def test_a_nul_in_the_type_ahead_is_no_server_error(corpus: LoadedCorpus) -> None:
     listed = await _get(corpus, "/v1/councils", {"q": "Quill\x00moor County"})
     assert [c["slug"] for c in listed["data"]] == ["quillmoor-county-council"]
+
+
+@pytest.mark.parametrize("form", ["17002402B", "17 002 402b"])
+async def test_the_explorer_page_of_a_suffixed_reference(corpus: LoadedCorpus, form: str) -> None:
+    response = await corpus.client.get(f"/decisions/{form}")
+    assert response.status_code == 308
+    assert response.headers["location"] == "/decisions/17-002-402b"
+    page = await corpus.client.get("/decisions/17-002-402b")
+    assert "Quillmoor Clinical Commissioning Group" in page.text
