@@ -120,6 +120,10 @@ class Settings(BaseSettings):
         "plain",
         description="Log lines as plain text or one JSON object per line (for log collectors)",
     )
+    mcp_enabled: bool = Field(
+        default=True,
+        description="Serve the Model Context Protocol endpoint /mcp (tools for AI assistants)",
+    )
     metrics_enabled: bool = Field(
         True, description="Serve /metrics (Prometheus); off where no proxy keeps it private"
     )

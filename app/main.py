@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import problems
+from app import mcp_server, problems
 from app.api import categories, councils, decisions, export, feed, health, metrics, stats
 from app.api.export import ExportSlots
 from app.api.labels import LabelCache
@@ -153,7 +153,10 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
             _keep_search_prepared(services, index, app.state.meili, app.state.engine, prepared)
         )
         try:
-            yield
+            async with contextlib.AsyncExitStack() as running:
+                if assistant is not None:  # the MCP endpoint's task group lives with the app
+                    await running.enter_async_context(assistant.session_manager.run())
+                yield
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -214,4 +217,9 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     app.include_router(councils.router)
     app.include_router(categories.router)
     explorer.install(app)  # pages and their assets, outside /v1
+    # The MCP endpoint: its route is the SDK's own (a Starlette route in the app's router), so
+    # it sits behind the same middleware as /v1; its tools call /v1 through the whole app.
+    assistant = mcp_server.build(app) if settings.mcp_enabled else None
+    if assistant is not None:
+        app.router.routes.extend(mcp_server.streamable_app(assistant).routes)
     return app

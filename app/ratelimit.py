@@ -50,7 +50,8 @@ from app.problems import problem_response
 log = logging.getLogger("ombudsearch.ratelimit")
 
 #: Never limited: probes and metrics scraping must always get through.
-EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# /mcp: its tools call /v1 in-process as the assistant's client, and those calls are limited.
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/mcp"})
 #: Routes that cost a full scan of the matching decisions: they get the stricter rule. The
 #: explorer's search page and council profiles compute /v1/stats groupings (app/explorer).
 EXPENSIVE_PATHS = frozenset({"/v1/decisions/export", "/v1/stats", "/"})

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.stack import _free_port
+from tests.app.served import DEMO, serving
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "60"))
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "2026"))
@@ -32,39 +31,13 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
 @pytest.fixture
 def served(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """`ombudsman serve` on this test's database and index, with 300 demo decisions."""
-    port = _free_port()
-    env = {**cli_env, "PORT": str(port), "DEMO_COUNT": "300"}
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"serve exited: {log.read_text()[-2000:]}"
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "serve did not become ready in 120 s"
-            time.sleep(0.3)
+    """`ombudsman serve` on this test's database and index, with the demo loaded."""
+    with serving(cli_env, tmp_path / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(60)
 
 
 def test_schemathesis_finds_nothing(served: str) -> None:
-    assert httpx.get(f"{served}/v1/decisions", timeout=10).json()["meta"]["total"] == 300
+    assert httpx.get(f"{served}/v1/decisions", timeout=10).json()["meta"]["total"] == DEMO
     command = [
         str(SCHEMATHESIS), "--config-file", str(PROJECT_ROOT / "schemathesis.toml"), "--no-color",
         "run", f"{served}/openapi.json", "--checks", "all", "--phases", PHASES,

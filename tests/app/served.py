@@ -1,0 +1,50 @@
+"""A real `ombudsman serve` over a test's database and index, with the synthetic demo loaded:
+for tests that talk to the API the way its users do, over HTTP (schemathesis, MCP clients,
+OpenRefine's reconciliation calls)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from app.config import PROJECT_ROOT
+from app.stack import _free_port
+
+DEMO = 300
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path, demo: int = DEMO) -> Iterator[str]:
+    """The base URL of `ombudsman serve` started with `env` (DATABASE_URL, MEILI_URL…)."""
+    port = _free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve"],
+            env={**env, "PORT": str(port), "DEMO_COUNT": str(demo)},
+            cwd=PROJECT_ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, f"serve exited: {log.read_text()[-2000:]}"
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "serve did not become ready in 120 s"
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(60)
