@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from mcp import Client
+from mcp_types import TextContent
 
 from app.stack import Services
 from tests.app.served import DEMO, serving
@@ -44,9 +45,15 @@ def served(
         )
 
 
+def _text(result: Any) -> str:
+    block = result.content[0]
+    assert isinstance(block, TextContent), block
+    return block.text
+
+
 def _json(result: Any) -> Any:
     assert not result.is_error, result.content
-    return json.loads(result.content[0].text)
+    return json.loads(_text(result))
 
 
 def _v1(served: str, path: str, params: Any = None) -> Any:
@@ -142,11 +149,11 @@ async def test_bad_arguments_are_tool_errors_saying_what_to_change(
     async with Client(f"{served}/mcp") as client:
         result = await client.call_tool(tool, arguments)
         assert result.is_error
-        assert says in result.content[0].text
+        assert says in _text(result)
 
 
 async def test_arguments_outside_the_schema_are_refused_before_any_request(served: str) -> None:
     async with Client(f"{served}/mcp") as client:
         result = await client.call_tool("search_decisions", {"per_page": 500})
         assert result.is_error
-        assert "per_page" in result.content[0].text
+        assert "per_page" in _text(result)
