@@ -27,6 +27,7 @@ from app.head import HeadAsGet
 from app.limits import RequestLimitsMiddleware
 from app.observability import HttpMetrics, MetricsMiddleware, RequestIdMiddleware
 from app.ratelimit import RateLimitMiddleware
+from app.reconcile import routes as reconcile
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import ensure_index
 from app.search.keys import ensure_search_key, search_key
@@ -216,6 +217,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     app.include_router(stats.router)
     app.include_router(councils.router)
     app.include_router(categories.router)
+    app.include_router(reconcile.router)
     explorer.install(app)  # pages and their assets, outside /v1
     # The MCP endpoint: its route is the SDK's own (a Starlette route in the app's router), so
     # it sits behind the same middleware as /v1; its tools call /v1 through the whole app.

@@ -53,7 +53,10 @@ def _with_database(database_url: str, database: str) -> str:
 def settings() -> Settings:
     # A generous Meilisearch timeout: a loaded CI machine can stall it for seconds (seen once);
     # timeouts themselves are tested with unreachable ports, not with slowness.
-    return Settings(demo_count=0, meili_timeout_s=30)
+    # MCP off for the in-process apps: its session manager holds an anyio task group for the
+    # app's lifespan, which must end in the task that started it, and a module-scoped fixture
+    # ends in another. The MCP tests run it the way it serves, in `ombudsman serve`.
+    return Settings(demo_count=0, meili_timeout_s=30, mcp_enabled=False)
 
 
 @pytest.fixture(scope="session")
