@@ -8,12 +8,12 @@ UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 MEILI := .tools/meilisearch
 
-.PHONY: help install run test lint browser fix lock bench clean distclean
+.PHONY: help install run test lint browser redis fix lock bench clean distclean
 
 help:
 	@echo "make run    serve the API on http://127.0.0.1:8000 (starts PostgreSQL and Meilisearch)"
 	@echo "make test   lint, type-check and run the whole test suite against real services"
-	@echo "           (installs Debian's chromium and chromium-driver for the browser tests)"
+	@echo "           (installs Debian's chromium, chromium-driver and redis-server for the tests)"
 	@echo "make bench  run the benchmarks (SPEC §6) and print figures"
 	@echo "make lock   re-resolve requirements.lock (everything) and requirements-prod.lock (the image)"
 
@@ -52,7 +52,17 @@ browser:
 		|| echo "chromium and chromium-driver not installed (apt-get needs root and the network):" \
 			"the browser tests will skip"
 
-test: lint browser
+# Debian's redis-server, for the tests of rate limits shared by several workers: installed like
+# Chromium, or those tests skip and say why.
+REDIS_SERVER ?= /usr/bin/redis-server
+
+redis:
+	@[ -x $(REDIS_SERVER) ] || { apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } \
+		|| echo "redis-server not installed (apt-get needs root and the network):" \
+			"the shared rate-limit tests will skip"
+
+test: lint browser redis
 	$(BIN)/pytest
 
 fix: install

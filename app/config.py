@@ -82,6 +82,15 @@ class Settings(BaseSettings):
         description="Stricter limit per client for /v1/decisions/export, /v1/stats and the "
         "explorer pages that compute stats (/ and /councils/…)",
     )
+    rate_limit_storage: str = Field(
+        "memory://",
+        pattern=r"^(async\+)?(memory|redis|rediss|redis\+sentinel|redis\+cluster|valkey|valkeys)://",
+        description="Where rate-limit counts live: memory:// (each process its own) or a "
+        "Redis/Valkey URI (redis://host:6379/0) shared by every worker and replica",
+    )
+    workers: int = Field(
+        1, ge=1, le=64, description="API worker processes `ombudsman serve` runs (uvicorn)"
+    )
     rate_limit_api_keys: list[SecretStr] = Field(
         default_factory=list,
         description="API keys (JSON list) whose X-API-Key requests get a bucket of their own; "

@@ -1,11 +1,13 @@
-"""Per-client rate limits: a token bucket per client and rule, in memory, per process.
+"""Per-client rate limits, shared by every worker and replica that shares their storage.
 
-Why a token bucket: it lets a client spend its whole allowance in a burst (a page of search
-results fires several requests at once) and then refills it steadily, so a well-behaved client
-never waits while a scraper that keeps hammering is held to the configured rate. It needs two
-numbers per client (tokens left, time of the last refill), so 100,000 clients fit in a few
-megabytes; the least recently seen clients are dropped beyond that, which costs them nothing
-but a fresh (full) bucket.
+The counting is the `limits` library's moving window: at most `limit` requests in any window
+of `period` seconds, so a client may spend its allowance in a burst (a page of search results
+fires several requests at once) and gets requests back as its oldest ones age out. Where the
+counts live is RATE_LIMIT_STORAGE: `memory://` (the default) keeps them in each process, so
+with WORKERS=N or N replicas a client may get N times the rate; a Redis or Valkey URI
+(`redis://host:6379/0`) keeps one count per client for all of them. If that storage cannot be
+reached, requests are served (logged, at most once a minute): a rate limit protects the
+service, it must not take it down.
 
 The client is the API key when the request carries `X-API-Key` (only its SHA-256 is kept or
 logged, never the key itself), otherwise the remote address. `X-Forwarded-For` is believed only
@@ -14,7 +16,7 @@ new bucket per request.
 
 Rules: RATE_LIMIT for every route, RATE_LIMIT_EXPORT (stricter) for the expensive routes
 (`/v1/decisions/export`, `/v1/stats`, and the explorer's `/` and `/councils/…`, which compute
-stats), which draw from their own bucket. Health probes and
+stats), which draw from their own count. Health probes and
 `/metrics` are never limited: an orchestrator or Prometheus must never be told to wait.
 
 Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
@@ -22,9 +24,7 @@ Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLi
 a request over the limit gets a 429 problem+json with `Retry-After`.
 
 This is a pure ASGI middleware, not a `BaseHTTPMiddleware`: it only adds headers to the start
-message, so streamed exports go through chunk by chunk. The limits are per process: with N
-workers a client may get up to N times the rate, which is acceptable for abuse protection (and
-why the defaults are generous).
+message, so streamed exports go through chunk by chunk.
 """
 
 from __future__ import annotations
@@ -35,10 +35,13 @@ import logging
 import math
 import re
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from limits import RateLimitItem, parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from limits.storage import storage_from_string
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -56,13 +59,10 @@ EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/mcp"})
 #: explorer's search page and council profiles compute /v1/stats groupings (app/explorer).
 EXPENSIVE_PATHS = frozenset({"/v1/decisions/export", "/v1/stats", "/"})
 EXPENSIVE_PREFIXES = ("/councils/",)
-#: Buckets kept at most; the least recently used are dropped beyond this.
-MAX_CLIENTS = 100_000
 
 RATE_PATTERN = r"^\s*[1-9][0-9]*\s*/\s*(second|minute|hour)\s*$"
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 
-Clock = Callable[[], float]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -95,46 +95,45 @@ class Decision:
 
     allowed: bool
     remaining: int
-    reset_s: int  # seconds until the bucket is full again
+    reset_s: int  # seconds until the window has room again
     retry_after_s: int  # seconds until one more request is allowed (0 when allowed)
 
 
 class RateLimiter:
-    """Token buckets keyed by (rule, client), least recently used evicted beyond `max_clients`.
+    """Counts per (rule, client) in RATE_LIMIT_STORAGE, through `limits`' moving window."""
 
-    Not locked: it is used from one event loop and `hit` never awaits, so no two updates of a
-    bucket can interleave. `clock` is injectable so tests can move time without sleeping.
-    """
+    def __init__(self, storage_uri: str = "memory://") -> None:
+        uri = storage_uri if storage_uri.startswith("async+") else "async+" + storage_uri
+        # Storage failures arrive as StorageError, whatever the backend (Redis, Valkey…).
+        self.storage = storage_from_string(uri, wrap_exceptions=True)
+        self._window = MovingWindowRateLimiter(self.storage)
+        self._items: dict[Rule, RateLimitItem] = {}
+        self._warned_at = -math.inf
 
-    def __init__(self, max_clients: int = MAX_CLIENTS, clock: Clock = time.monotonic) -> None:
-        self.max_clients = max_clients
-        self.clock = clock
-        # (rule name, client) → (tokens, time of last refill)
-        self._buckets: OrderedDict[tuple[str, str], tuple[float, float]] = OrderedDict()
+    def _item(self, rule: Rule) -> RateLimitItem:
+        item = self._items.get(rule)
+        if item is None:
+            item = self._items[rule] = parse(rule.text)
+        return item
 
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-    def hit(self, rule: Rule, client: str) -> Decision:
-        """Take one token from the client's bucket for `rule` if there is one."""
-        now = self.clock()
-        key = (rule.name, client)
-        rate = rule.limit / rule.period  # tokens per second
-        tokens, last = self._buckets.pop(key, (float(rule.limit), now))
-        tokens = min(float(rule.limit), tokens + max(0.0, now - last) * rate)
-        tokens = round(tokens, 9)  # 0.95 + 0.05 must make a whole token, not 0.999…
-        allowed = tokens >= 1.0
-        if allowed:
-            tokens -= 1.0
-        self._buckets[key] = (tokens, now)  # re-inserted last: most recently used
-        while len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        retry_after = 0 if allowed else math.ceil((1.0 - tokens) / rate)
+    async def hit(self, rule: Rule, client: str) -> Decision:
+        """Count one request of `client` against `rule` if the window has room for it."""
+        item = self._item(rule)
+        try:
+            allowed = await self._window.hit(item, rule.name, client)
+            stats = await self._window.get_window_stats(item, rule.name, client)
+        except StorageError as exc:  # storage down: serve, and say so now and then
+            now = time.monotonic()
+            if now - self._warned_at > 60:
+                self._warned_at = now
+                log.warning("rate-limit storage unavailable (%s): requests not limited", exc)
+            return Decision(True, rule.limit, rule.period, 0)
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
         return Decision(
             allowed=allowed,
-            remaining=int(tokens),
-            reset_s=math.ceil((rule.limit - tokens) / rate),
-            retry_after_s=max(retry_after, 0 if allowed else 1),
+            remaining=stats.remaining,
+            reset_s=min(wait, rule.period),
+            retry_after_s=0 if allowed else min(wait, rule.period),
         )
 
 
@@ -217,7 +216,7 @@ class RateLimitMiddleware:
         self.known_keys = frozenset(
             key_hash(key.get_secret_value()) for key in settings.rate_limit_api_keys
         )
-        self.limiter = limiter if limiter is not None else RateLimiter()  # empty is falsy
+        self.limiter = limiter or RateLimiter(settings.rate_limit_storage)
 
     def rule_for(self, path: str) -> Rule | None:
         """The rule for a path, or None for the paths that are never limited."""
@@ -236,7 +235,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         client = client_id(scope, self.trusted, self.known_keys)
-        decision = self.limiter.hit(rule, client)
+        decision = await self.limiter.hit(rule, client)
         headers = _headers(rule, decision)
         if not decision.allowed:
             log.info("rate limited %s on %s (%s)", client, rule.name, rule.text)

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -554,6 +555,9 @@ def load_demo_if_empty(settings: Settings, engine: Any, services: Any) -> None:
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default: HOST setting)"),
     port: int | None = typer.Option(None, help="Port (default: PORT setting)"),
+    workers: int | None = typer.Option(
+        None, min=1, max=64, help="Worker processes (default: WORKERS setting)"
+    ),
 ) -> None:
     """Serve the API: start the local services if needed, migrate, load the demo, listen."""
     import uvicorn
@@ -566,14 +570,29 @@ def serve(
     with local_services(settings) as services:
         with _database(settings) as (engine, services):
             load_demo_if_empty(settings, engine, services)
-        app = create_app(settings, services)
-        uvicorn.run(
-            app,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level=settings.log_level.lower(),
-            log_config=None,  # keep our logging: one format, request ids
-        )
+        common: dict[str, Any] = {
+            "host": host or settings.host,
+            "port": port or settings.port,
+            "log_level": settings.log_level.lower(),
+            "log_config": None,  # keep our logging: one format, request ids
+        }
+        count = workers or settings.workers
+        if count == 1:
+            uvicorn.run(create_app(settings, services), **common)
+            return
+        if settings.rate_limit_enabled and settings.rate_limit_storage.endswith("memory://"):
+            log.warning(
+                "%d workers with RATE_LIMIT_STORAGE=memory://: each counts on its own, so a "
+                "client may get %d times the rate; set a Redis URI to share one count",
+                count,
+                count,
+            )
+        # Each worker builds its app from the environment: hand it the services found here.
+        os.environ["DATABASE_URL"] = services.database_url
+        os.environ["MEILI_URL"] = services.meili_url
+        if services.meili_key:
+            os.environ["MEILI_MASTER_KEY"] = services.meili_key
+        uvicorn.run("app.serving:app_from_environment", factory=True, workers=count, **common)
 
 
 def main() -> None:
