@@ -17,13 +17,16 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from app.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from ingest.demo import Length
 
 cli = typer.Typer(
     name="ombudsman",
@@ -507,19 +510,27 @@ def demo_data(
     out_file: Path | None = typer.Option(
         None, "--out", help="Write JSON lines here instead of loading them"
     ),
+    length: str = typer.Option(
+        "short",
+        help="short (about 650 words each) or realistic (the real corpus's lengths: median "
+        "about 1,800 words, one in ten over 4,000)",
+    ),
 ) -> None:
     """Generate the synthetic corpus (fictional councils, source: synthetic) and load it."""
     from ingest.demo import write_jsonl
 
+    if length not in ("short", "realistic"):
+        raise typer.BadParameter("short or realistic", param_hint="--length")
+    lengths: Length = "realistic" if length == "realistic" else "short"
     settings = get_settings()
     _configure_logging(settings)
     if out_file is not None:
-        written = write_jsonl(out_file, count, seed)
+        written = write_jsonl(out_file, count, seed, lengths)
         err.print(f"wrote {written} synthetic decisions to {out_file}")
         return
-    target = settings.data_dir / f"demo-{count}-{seed}.jsonl"
+    target = settings.data_dir / f"demo-{count}-{seed}-{length}.jsonl"
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_jsonl(target, count, seed)
+    write_jsonl(target, count, seed, lengths)
     with _database(settings) as (engine, services):
         summary = run_ingest(settings, engine, services, [target], {})
     _print_summary(summary, None)

@@ -16,20 +16,21 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.demo.texts import DemoDecision, build
+from ingest.demo.texts import DemoDecision, Length, build
 
-__all__ = ["DemoDecision", "generate", "to_jsonl_line", "write_jsonl"]
+__all__ = ["DemoDecision", "Length", "generate", "to_jsonl_line", "write_jsonl"]
 
 
-def generate(count: int, seed: int = 0) -> Iterator[DemoDecision]:
-    """Yield `count` synthetic decisions; the same (count, seed) always yields the same ones.
+def generate(count: int, seed: int = 0, length: Length = "short") -> Iterator[DemoDecision]:
+    """Yield `count` synthetic decisions; the same (count, seed, length) always yields the same.
 
-    References are unique within one seed for up to 1,000,000 documents.
+    References are unique within one seed for up to 1,000,000 documents. `length="realistic"`
+    gives the real corpus's lengths (median about 1,800 words; see demo/chronology.py).
     """
     if count < 0:
         raise ValueError("count must not be negative")
     for index in range(count):
-        yield build(index, seed)
+        yield build(index, seed, length)
 
 
 def to_jsonl_line(d: DemoDecision) -> str:
@@ -51,11 +52,11 @@ def to_jsonl_line(d: DemoDecision) -> str:
     )
 
 
-def write_jsonl(path: Path, count: int, seed: int = 0) -> int:
+def write_jsonl(path: Path, count: int, seed: int = 0, length: Length = "short") -> int:
     """Write `count` decisions to `path` as JSON lines; returns the number written."""
     written = 0
     with path.open("w", encoding="utf-8") as out:
-        for d in generate(count, seed):
+        for d in generate(count, seed, length):
             out.write(to_jsonl_line(d))
             out.write("\n")
             written += 1

@@ -13,8 +13,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 from ingest.demo import content as c
+from ingest.demo.chronology import chronology, realistic_words
 from ingest.demo.layout import Writer, cap, pounds
 from ingest.demo.names import CARE_PROVIDERS, COUNCILS, OTHER_BODIES, BodyType, slugify
 from ingest.demo.remedies import Remedy, plan_remedy, write_remedy
@@ -86,8 +88,13 @@ class DemoDecision:
     truth: ParsedDecision
 
 
-def build(index: int, seed: int) -> DemoDecision:
-    """Document number `index` of the corpus for `seed`; independent of every other index."""
+def build(index: int, seed: int, length: Length = "short") -> DemoDecision:
+    """Document number `index` of the corpus for `seed`; independent of every other index.
+
+    `length="realistic"` pads "What I found" with a chronology of events until the document is
+    as long as `chronology.realistic_words` draws (the real corpus's distribution); the draw
+    and the padding use their own random stream, so everything else is the same document.
+    """
     rng = random.Random(seed * 1_000_003 + index * 7_919 + 17)
     plan = PLAN[(index + seed * 5) % len(PLAN)]
     outcome, _, shape = plan.partition(":")
@@ -199,7 +206,11 @@ def build(index: int, seed: int) -> DemoDecision:
     summary, final = _summary_and_final(rng, outcome, shape, outcome_text, old, slots, remedy)
     w.plain(f"Summary: {summary}")
 
-    _write_body(w, rng, outcome, shape, category, sub, slots, remedy, old, body_type, fill)
+    events: list[str] = []
+    if length == "realistic":  # its own random stream: the rest of the document is unchanged
+        extra = random.Random(seed * 1_000_003 + index * 7_919 + 99_991)
+        events = list(chronology(extra, slots, realistic_words(extra) - SHORT_WORDS))
+    _write_body(w, rng, outcome, shape, category, sub, slots, remedy, old, body_type, fill, events)
 
     w.heading("Final decision", "final_decision")
     for paragraph in final:
@@ -243,6 +254,9 @@ def build(index: int, seed: int) -> DemoDecision:
 
 
 _LAYOUTS = ("old", "old", "hyphen", "hyphen", "numbered")
+Length = Literal["short", "realistic"]
+# Words of a document without padding (measured: the short corpus's median is about 650).
+SHORT_WORDS = 650
 _CARE_PROVIDER_SUBS = frozenset({"Residential care", "Domiciliary care"})
 
 
@@ -363,8 +377,10 @@ def _write_body(
     old: bool,
     body_type: str,
     f: Callable[[str], str],
+    events: list[str],
 ) -> None:
-    """Every section between the summary and the final decision."""
+    """Every section between the summary and the final decision; `events` (a chronology, for
+    realistic lengths) goes at the end of the findings or the assessment."""
     C, B = slots["C"], slots["B"]
     s, pron, obj = slots["s"], slots["pron"], slots["obj"]
     investigated = outcome in ("upheld", "not_upheld")
@@ -457,7 +473,7 @@ def _write_body(
     generic = [f(p) for p in rng.sample(c.GENERIC_FACTS, 5)]
     if not investigated:
         w.heading("My assessment", "analysis")
-        for p in [*facts, rng.choice(category.law), *generic]:
+        for p in [*facts, rng.choice(category.law), *generic, *events]:
             w.para(p)
         if outcome == "closed_after_initial_enquiries":
             w.para(
@@ -479,7 +495,7 @@ def _write_body(
         w.para(p)
     if rng.random() < 0.5:
         w.heading("What happened", None)
-    for p in facts + generic:
+    for p in facts + generic + events:
         w.para(p)
     if rng.random() < 0.5:
         w.heading("Analysis", "analysis")

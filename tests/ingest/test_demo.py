@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.demo import DemoDecision, generate, to_jsonl_line, write_jsonl
+from ingest.demo import DemoDecision, Length, generate, to_jsonl_line, write_jsonl
 from ingest.demo.content import CATEGORIES
 from ingest.demo.names import CARE_PROVIDERS, COUNCILS, OTHER_BODIES
 from ingest.demo.texts import LISTING_OUTCOME_TEXTS, OLD_OUTCOME_TEXTS, UPHELD_NO_INJUSTICE
@@ -272,10 +272,11 @@ def _payment_rows(payments: list[Payment]) -> list[tuple[int, str | None, int, s
     return [(p.amount_pence, p.recipient, p.count, p.kind, p.already_made) for p in payments]
 
 
-def test_round_trip_parse_generate() -> None:
+@pytest.mark.parametrize(("length", "count"), [("short", 1000), ("realistic", 300)])
+def test_round_trip_parse_generate(length: Length, count: int) -> None:
     record = pytest.importorskip("ingest.parse.record")
     problems: list[str] = []
-    for d in generate(1000, seed=11):
+    for d in generate(count, seed=11, length=length):
         got = record.parse_text(d.text, url=d.url, metadata=d.metadata, source="synthetic")
         want = d.truth
         diffs = {f: (getattr(want, f), getattr(got, f)) for f in COMPARED}
@@ -302,3 +303,24 @@ def test_round_trip_further_payment_reason_names_what_it_adds_to() -> None:
             assert any(earlier in r for r in reasons), (d.truth.reference, earlier, reasons)
             checked += 1
     assert checked > 5
+
+
+def test_realistic_lengths_follow_the_real_corpus() -> None:
+    """Median about 1,800 words, one in ten over 4,000, a few over 12,000 (demo/chronology.py)."""
+    words = sorted(len(d.text.split()) for d in generate(4000, seed=3, length="realistic"))
+    median, p90 = words[len(words) // 2], words[int(len(words) * 0.9)]
+    assert 1_600 <= median <= 2_000
+    assert 3_700 <= p90 <= 4_500
+    assert 0 < sum(w > 12_000 for w in words) <= 20
+    assert max(words) <= 21_000
+
+
+def test_realistic_documents_are_the_short_ones_with_a_longer_chronology() -> None:
+    for short, long in zip(
+        generate(50, seed=4), generate(50, seed=4, length="realistic"), strict=True
+    ):
+        same = ("reference", "council_name", "outcome", "summary", "payments", "remedy_total_pence")
+        assert {f: getattr(short.truth, f) for f in same} == {
+            f: getattr(long.truth, f) for f in same
+        }
+        assert len(long.text) >= len(short.text)
