@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -11,8 +10,7 @@ import pytest
 from app.config import Settings
 from app.main import create_app
 from app.stack import Services
-from tests.app.search_corpus import LoadedCorpus, loaded_corpus
-from tests.conftest import scratch_database
+from tests.app.search_corpus import LoadedCorpus, scratch_corpus
 
 
 @pytest.fixture(scope="module")
@@ -20,10 +18,8 @@ async def corpus(
     settings: Settings, services: Services, template_database: str
 ) -> AsyncIterator[LoadedCorpus]:
     """1,103 decisions with known answers in their own database and index (search_corpus.py)."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name):
-            yield loaded
+    async for loaded in scratch_corpus(settings, services, template_database):
+        yield loaded
 
 
 CORS_ORIGIN = "https://news.example"

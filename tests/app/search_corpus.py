@@ -7,6 +7,7 @@ tests look for, loaded once per module into its own database and index.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -27,7 +28,9 @@ from app.stack import Services, _free_port
 from ingest.demo import generate
 from ingest.documents import DocumentResult, RawDocument
 from ingest.load import Loader
+from ingest.parse.model import ParsedDecision
 from ingest.parse.record import parse_text
+from tests.conftest import scratch_database
 
 SYNTHETIC = 1_100
 
@@ -162,6 +165,29 @@ async def loaded_corpus(
         await delete_index(meili, index_name)
         await delete_search_key(meili, index_name)
     engine.dispose()
+
+
+def records_as_documents(records: Iterable[ParsedDecision]) -> Iterator[RawDocument]:
+    """Records built by a test, as documents the loader takes (no parsing)."""
+    for record in records:
+        digest = hashlib.sha256(record.model_dump_json().encode()).hexdigest()
+        result = DocumentResult(f"record:{record.reference}", digest, record)
+        yield RawDocument(result.location, digest, partial(_same, result))
+
+
+async def scratch_corpus(
+    settings: Settings,
+    services: Services,
+    template_database: str,
+    extra: Iterable[RawDocument] = (),
+    base: Iterable[RawDocument] | None = None,
+) -> AsyncIterator[LoadedCorpus]:
+    """`loaded_corpus` in a database and index of its own, dropped afterwards (for
+    module-scoped fixtures)."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with scratch_database(services, name, template_database) as url:
+        async for loaded in loaded_corpus(settings, services, url, name, extra, base):
+            yield loaded
 
 
 @asynccontextmanager

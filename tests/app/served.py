@@ -14,9 +14,25 @@ from pathlib import Path
 import httpx
 
 from app.config import PROJECT_ROOT
-from app.stack import _free_port
+from app.stack import Services, _free_port
 
 DEMO = 300
+
+
+def service_env(
+    services: Services, database_url: str, index: str, data_dir: Path, **settings: str
+) -> dict[str, str]:
+    """The environment of a server on this database and index, with these settings added."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": database_url,
+        "MEILI_URL": services.meili_url,
+        "MEILI_MASTER_KEY": services.meili_key or "",
+        "MEILI_INDEX": index,
+        "DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "warning",
+        **settings,
+    }
 
 
 @contextmanager

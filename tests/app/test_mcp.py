@@ -15,7 +15,7 @@ from mcp import Client
 from mcp_types import TextContent
 
 from app.stack import Services
-from tests.app.served import DEMO, serving
+from tests.app.served import DEMO, service_env, serving
 from tests.conftest import scratch_database
 
 TOOLS = {"search_decisions", "get_decision", "decision_stats", "council_profile", "list_categories"}
@@ -28,15 +28,7 @@ def served(
     name = f"test_{uuid.uuid4().hex[:12]}"
     data = tmp_path_factory.mktemp("mcp")
     with scratch_database(services, name, template_database) as url:
-        env = {
-            "DATABASE_URL": url,
-            "MEILI_URL": services.meili_url,
-            "MEILI_MASTER_KEY": services.meili_key or "",
-            "MEILI_INDEX": name,
-            "DATA_DIR": str(data / "data"),
-            "LOG_LEVEL": "warning",
-            "PATH": "/usr/bin:/bin",
-        }
+        env = service_env(services, url, name, data / "data")
         with serving(env, data / "serve.log") as base:
             yield base
         httpx.delete(

@@ -7,11 +7,8 @@ index holds and the API serves, whatever the parser makes of a page.
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date
-from functools import partial
 from typing import Any
 
 import pytest
@@ -22,11 +19,9 @@ from app.models import Decision
 from app.search.client import MeiliClient
 from app.search.index import document_for
 from app.stack import Services
-from ingest.documents import DocumentResult, RawDocument
 from ingest.load import Loader
 from ingest.parse.model import ParsedDecision, Payment
-from tests.app.search_corpus import LoadedCorpus, loaded_corpus
-from tests.conftest import scratch_database
+from tests.app.search_corpus import LoadedCorpus, records_as_documents, scratch_corpus
 
 SHARED_TEXT = "The complaint\nThe same report, published once per complainant.\nFinding\nFault."
 
@@ -84,30 +79,23 @@ RECORDS = [
 ]
 
 
-def _documents() -> Iterator[RawDocument]:
-    for record in RECORDS:
-        digest = hashlib.sha256(record.model_dump_json().encode()).hexdigest()
-        result = DocumentResult(f"record:{record.reference}", digest, record)
-        yield RawDocument(result.location, digest, partial(lambda r: r, result))
-
-
 @pytest.fixture(scope="module")
 async def corpus(
     settings: Settings, services: Services, template_database: str
 ) -> AsyncIterator[LoadedCorpus]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name, base=_documents()):
-            # A page that has gone from the site since: what the crawler records, then indexes.
-            with loaded.engine.begin() as connection:
-                connection.execute(
-                    update(Decision)
-                    .where(Decision.reference == "16 000 003")  # type: ignore[arg-type]
-                    .values(status="removed", removed_on=date(2026, 11, 30), indexed=False)
-                )
-            async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
-                assert await Loader(loaded.engine, meili, name).index_pending() == 1
-            yield loaded
+    async for loaded in scratch_corpus(
+        settings, services, template_database, base=records_as_documents(RECORDS)
+    ):
+        # A page that has gone from the site since: what the crawler records, then indexes.
+        with loaded.engine.begin() as connection:
+            connection.execute(
+                update(Decision)
+                .where(Decision.reference == "16 000 003")  # type: ignore[arg-type]
+                .values(status="removed", removed_on=date(2026, 11, 30), indexed=False)
+            )
+        async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
+            assert await Loader(loaded.engine, meili, loaded.index_name).index_pending() == 1
+        yield loaded
 
 
 async def _get(corpus: LoadedCorpus, path: str, params: Any = None) -> Any:

@@ -4,12 +4,9 @@ care provider, a name we do not hold). Fictional bodies, with decisions so figur
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
-from functools import partial
 from typing import Any
 
 import jsonschema
@@ -18,11 +15,9 @@ import pytest
 from app.config import Settings
 from app.stack import Services
 from app.vocabulary import slugify
-from ingest.documents import DocumentResult, RawDocument
 from ingest.parse.model import ParsedDecision
 from tests.app import reconcile_schemas as schemas
-from tests.app.search_corpus import LoadedCorpus, loaded_corpus
-from tests.conftest import scratch_database
+from tests.app.search_corpus import LoadedCorpus, records_as_documents, scratch_corpus
 
 BODIES = {
     "Quillmoor County Council": ("council", 3, 2),
@@ -35,7 +30,7 @@ BODIES = {
 }
 
 
-def _documents() -> Iterator[RawDocument]:
+def _records() -> Iterator[ParsedDecision]:
     n = 0
     for name, (body_type, count, upheld) in BODIES.items():
         for i in range(count):
@@ -53,19 +48,16 @@ def _documents() -> Iterator[RawDocument]:
                 waived_total_pence=0,
                 source="synthetic",
             )
-            digest = hashlib.sha256(record.model_dump_json().encode()).hexdigest()
-            result = DocumentResult(f"body:{n}", digest, record)
-            yield RawDocument(result.location, digest, partial(lambda r: r, result))
+            yield record
 
 
 @pytest.fixture(scope="module")
 async def corpus(
     settings: Settings, services: Services, template_database: str
 ) -> AsyncIterator[LoadedCorpus]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with scratch_database(services, name, template_database) as url:
-        async for loaded in loaded_corpus(settings, services, url, name, base=_documents()):
-            yield loaded
+    documents = records_as_documents(_records())
+    async for loaded in scratch_corpus(settings, services, template_database, base=documents):
+        yield loaded
 
 
 async def _get(corpus: LoadedCorpus, path: str, **params: Any) -> Any:

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from app.stack import Services, _free_port
-from tests.app.served import serving
+from tests.app.served import service_env, serving
 from tests.conftest import scratch_database
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -69,19 +69,11 @@ def test_two_workers_share_one_budget(
 ) -> None:
     name = f"test_{uuid.uuid4().hex[:12]}"
     with scratch_database(services, name, template_database) as url:
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "DATABASE_URL": url,
-            "MEILI_URL": services.meili_url,
-            "MEILI_MASTER_KEY": services.meili_key or "",
-            "MEILI_INDEX": name,
-            "DATA_DIR": str(tmp_path / "data"),
-            "LOG_LEVEL": "warning",
-            "WORKERS": "2",
-            "RATE_LIMIT_ENABLED": "true",
-            "RATE_LIMIT": f"{BUDGET}/minute",
-            "RATE_LIMIT_STORAGE": redis_url,
-        }
+        env = service_env(
+            services, url, name, tmp_path / "data",
+            WORKERS="2", RATE_LIMIT_ENABLED="true", RATE_LIMIT=f"{BUDGET}/minute",
+            RATE_LIMIT_STORAGE=redis_url,
+        )  # fmt: skip
         with serving(env, tmp_path / "serve.log", demo=50) as base:
             parent = _serve_process(name)
             workers = parent.children()
