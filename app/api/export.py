@@ -85,6 +85,7 @@ SORTS: dict[str, list[ColumnElement[Any]]] = {
         DECISIONS.c.remedy_total_pence.asc().nulls_last(),
         DECISIONS.c.reference.asc(),
     ],
+    "-updated_at": [DECISIONS.c.updated_at.desc(), DECISIONS.c.reference.desc()],
 }
 PROBLEMS = problem_responses(
     s400="Unknown query parameter",
@@ -467,10 +468,11 @@ async def export_decisions(
         ),
     ] = "csv",
     sort: Annotated[
-        Literal["-decided_on", "decided_on", "-remedy_total", "remedy_total"],
+        Literal["-decided_on", "decided_on", "-remedy_total", "remedy_total", "-updated_at"],
         Query(
             description="Order: -decided_on (newest first, the default), decided_on, "
-            "-remedy_total, remedy_total; ties by reference. Relevance is not offered.",
+            "-remedy_total, remedy_total, -updated_at (last changed first); ties by "
+            "reference. Relevance is not offered.",
             examples=["-decided_on"],
         ),
     ] = "-decided_on",

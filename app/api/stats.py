@@ -64,7 +64,8 @@ router = APIRouter(prefix="/v1", tags=["stats"])
 DEFAULT_MIN_RATE_N = 30  # MIN_RATE_N's default (app/config.py); the endpoint passes the setting
 
 GroupBy = Literal[
-    "council", "category", "subcategory", "outcome", "year", "month", "remedy_type", "kind"
+    "council", "category", "subcategory", "outcome", "year", "month", "remedy_type", "kind",
+    "statute",
 ]  # fmt: skip
 SortParam = Literal[
     "count", "-count", "upheld", "-upheld", "upheld_rate", "-upheld_rate",
@@ -88,6 +89,7 @@ NULL_LABELS: dict[str, str] = {
     "year": "Undated",
     "month": "Undated",
     "remedy_type": "No remedy recorded",
+    "statute": "No statute found",
 }
 
 
@@ -224,7 +226,7 @@ def matched(filters: DecisionFilters, references: list[str] | None) -> CTE:
     columns = [
         d.id, d.outcome, d.remedy_total_pence, d.decided_on, d.remedy_types,
         d.category_slug, d.category, d.subcategory_slug, d.subcategory, d.kind,
-        d.further_report, d.compliance_confirmed_on,
+        d.further_report, d.compliance_confirmed_on, d.statutes,
         o.slug.label("council_slug"), o.name.label("council_name"),
     ]  # fmt: skip
     return select(*columns).select_from(DECISIONS_WITH_BODIES).where(*conditions).cte("matched")
@@ -241,6 +243,19 @@ def _grouping(m: CTE, group_by: str) -> tuple[Any, ColumnElement[Any], ColumnEle
             .lateral("types")
         )
         return m.outerjoin(types, true()), types.c.remedy_type, None
+    if group_by == "statute":
+        # As remedy_type: once under each statute cited; those citing none form the null group.
+        cited = (
+            func.jsonb_array_elements(m.c.statutes)
+            .table_valued("value")
+            .render_derived()
+            .lateral("cited")
+        )
+        return (
+            m.outerjoin(cited, true()),
+            cited.c.value.op("->>")("slug"),
+            func.min(cited.c.value.op("->>")("label")),
+        )
     if group_by in ("year", "month"):
         pattern = "YYYY" if group_by == "year" else "YYYY-MM"
         return m, func.to_char(m.c.decided_on, pattern), None
