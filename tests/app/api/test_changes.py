@@ -167,3 +167,20 @@ def test_times_are_read_in_utc(value: str, expected: datetime) -> None:
     from app.api.query import _instant
 
     assert _instant("updated_since", value) == expected
+
+
+async def test_migration_hash_is_the_loader_hash(
+    engine: Engine, meili: MeiliClient, index_name: str
+) -> None:
+    """Migration 0006 fills text_hash in SQL for stored decisions: it must be the loader's
+    hash, or the first re-ingest of every unchanged text would record a false version."""
+    await load_decisions(engine, meili, index_name)
+    with engine.connect() as connection:
+        pairs = connection.execute(
+            text(
+                "SELECT text_hash, encode(sha256(convert_to(summary || E'\\n' || body, "
+                "'UTF8')), 'hex') FROM decision"
+            )
+        ).all()
+    assert len(pairs) == len(DECISIONS)
+    assert all(loaded == migrated for loaded, migrated in pairs)
