@@ -159,6 +159,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a request waits for a free database connection before a 503 problem",
     )
+    min_rate_n: int = Field(
+        30,
+        ge=1,
+        description="Decisions with a known outcome from which an uphold rate counts as "
+        "reliable (`rate_reliable`); sorting by rate puts reliable groups first and the "
+        "explorer greys the others",
+    )
     export_concurrency: int = Field(
         4,
         ge=1,

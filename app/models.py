@@ -93,6 +93,8 @@ class Decision(SQLModel, table=True):
         Index("ix_decision_further_report", "further_report"),
         Index("ix_decision_compliance_confirmed_on", "compliance_confirmed_on"),
         Index("ix_decision_not_indexed", "id", postgresql_where=text("NOT indexed")),
+        Index("ix_decision_updated_at", "updated_at"),
+        Index("ix_decision_statute_slugs", "statute_slugs", postgresql_using="gin"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -140,6 +142,17 @@ class Decision(SQLModel, table=True):
     # Hash of the normalised text (ingest/parse/model.py:text_fingerprint): references sharing
     # it were published with the same text (`related_references`).
     text_fingerprint: str | None = Field(default=None, sa_column=Column(Text))
+    # Hash of the text we parsed (summary and body, ingest/parse/model.py:text_hash): what the
+    # record shows as `content_hash`; a new one keeps the old in decision_version.
+    text_hash: str | None = Field(default=None, sa_column=Column(Text))
+    # Legislation and guidance cited, [{act, section, label, slug}] (ingest/parse/statutes.py),
+    # and their slugs apart for the `statute` filter (a GIN-indexed array, as remedy_types).
+    statutes: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )
+    statute_slugs: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
     status: str = Field(
         default="published", sa_column=Column(Text, nullable=False, server_default="published")
     )
@@ -191,6 +204,25 @@ class Payment(SQLModel, table=True):
     own: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
     )
+
+
+class DecisionVersion(SQLModel, table=True):
+    """An earlier text of a decision: its hash and when we held it (`versions` of the record).
+
+    Written by the loader when a stored decision's text hash changes; the current text is the
+    decision row itself (seen from the last version's `seen_to`, or its `ingested_at`).
+    """
+
+    __tablename__ = "decision_version"
+    __table_args__ = (Index("ix_decision_version_decision_id", "decision_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(
+        sa_column=Column(ForeignKey("decision.id", ondelete="CASCADE"), nullable=False)
+    )
+    content_hash: str = Field(sa_column=Column(Text, nullable=False))
+    seen_from: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    seen_to: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class IngestRun(SQLModel, table=True):

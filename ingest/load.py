@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session, SQLModel, col
 
@@ -28,10 +28,11 @@ from app.observability import INGEST_DOCUMENTS
 from app.search.client import MeiliClient
 from app.search.index import document_for, send_all
 from ingest.documents import RawDocument
-from ingest.parse.model import PARSER_VERSION, ParsedDecision, text_fingerprint
+from ingest.parse.model import PARSER_VERSION, ParsedDecision, text_fingerprint, text_hash
 
 DECISIONS = SQLModel.metadata.tables["decision"]
 PAYMENTS = SQLModel.metadata.tables["payment"]
+VERSIONS = SQLModel.metadata.tables["decision_version"]
 ORGANISATIONS = SQLModel.metadata.tables["organisation"]
 BATCH_SIZE = 1000
 NO_DECISION_TEXT = "no decision text found (no summary and no section heading)"
@@ -128,6 +129,9 @@ def _decision_row(
         "compliance_confirmed_on": record.compliance_confirmed_on,
         "further_report": record.further_report,
         "text_fingerprint": text_fingerprint(record.body),
+        "text_hash": text_hash(record.summary, record.body),
+        "statutes": [s.model_dump() for s in record.statutes],
+        "statute_slugs": list(dict.fromkeys(s.slug for s in record.statutes)),
         # A page we can read is published, whatever an earlier crawl found.
         "status": "published",
         "removed_on": None,
@@ -259,6 +263,7 @@ class Loader:
             # Core statements with a list of rows: executemany batches them ("insertmanyvalues");
             # the ORM's bulk path costs several times more per row here.
             connection = session.connection()
+            self._keep_versions(connection, rows)
             statement = insert(DECISIONS)
             columns: dict[str, Any] = {
                 c: statement.excluded[c] for c in rows[0] if c != "reference"
@@ -294,6 +299,42 @@ class Loader:
         summary.created += len(run) - len(existing)
         INGEST_DOCUMENTS.labels("created").inc(len(run) - len(existing))
         return list(ids.values())
+
+    @staticmethod
+    def _keep_versions(connection: Connection, rows: list[dict[str, Any]]) -> None:
+        """Before a stored decision's text is replaced by another, record the one it had: its
+        hash, from when we held it (the end of the version before, or when first stored) to
+        now (this transaction's time, which also becomes the decision's `updated_at`)."""
+        d = DECISIONS.c
+        new_hashes = {row["reference"]: row["text_hash"] for row in rows}
+        stored = connection.execute(
+            select(d.id, d.reference, d.text_hash, d.ingested_at).where(
+                d.reference.in_(list(new_hashes)), d.text_hash.is_not(None)
+            )
+        ).all()
+        changed = [row for row in stored if row.text_hash != new_hashes[row.reference]]
+        if not changed:
+            return
+        ends = dict(
+            connection.execute(
+                select(VERSIONS.c.decision_id, func.max(VERSIONS.c.seen_to))
+                .where(VERSIONS.c.decision_id.in_([row.id for row in changed]))
+                .group_by(VERSIONS.c.decision_id)
+            ).all()
+        )
+        now = connection.scalar(select(func.now()))
+        connection.execute(
+            insert(VERSIONS),
+            [
+                {
+                    "decision_id": row.id,
+                    "content_hash": row.text_hash,
+                    "seen_from": ends.get(row.id, row.ingested_at),
+                    "seen_to": now,
+                }
+                for row in changed
+            ],
+        )
 
     @staticmethod
     def _upsert_organisations(session: Session, records: list[ParsedDecision]) -> dict[str, int]:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Float, Integer, Numeric, Select, cast, func, or_, select
 from sqlmodel import Session, col
 
+from app.api.rates import rate_fields
 from app.db import SessionDep
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
@@ -56,10 +57,26 @@ class CouncilItem(BaseModel):
     )
     decisions: int = Field(description="Decisions about this body", examples=[42])
     upheld: int = Field(description="Decisions with outcome `upheld`", examples=[25])
+    with_outcome: int = Field(
+        description="Decisions with a known outcome: the n of `upheld_rate`", examples=[41]
+    )
     upheld_rate: float | None = Field(
         description="upheld ÷ decisions with a known outcome, 0–1 to 4 decimal places; "
         "null when no decision has a known outcome",
         examples=[0.6098],
+    )
+    upheld_rate_low: float | None = Field(
+        description="Lower end of the 95% Wilson score interval of `upheld_rate`, 4 dp; null "
+        "when no decision has a known outcome",
+        examples=[0.4583],
+    )
+    upheld_rate_high: float | None = Field(
+        description="Upper end of the 95% Wilson score interval, 4 dp; null as the lower",
+        examples=[0.7426],
+    )
+    rate_reliable: bool = Field(
+        description="At least MIN_RATE_N (default 30) decisions with a known outcome",
+        examples=[True],
     )
     remedy_total: float = Field(
         description="Pounds all its decisions ask it to pay or refund (sum of their "
@@ -119,6 +136,19 @@ class Comparison(BaseModel):
         "above 0, upheld more often than its kind; null when either rate is null",
         examples=[0.0586],
     )
+    difference_clear: bool | None = Field(
+        description="true when `peer_upheld_rate` lies outside this body's 95% interval "
+        "(`upheld_rate_low`–`upheld_rate_high`): the difference is larger than the "
+        "uncertainty of its rate; false when it could be chance; null when either rate is null",
+        examples=[False],
+    )
+    summary: str = Field(
+        description="The comparison in words, saying whether the difference is clear",
+        examples=[
+            "Upheld 61% (46–74%) against 55% for councils on average: the difference is "
+            "within the uncertainty of its rate, so it may be chance."
+        ],
+    )
 
 
 class CategoryCount(BaseModel):
@@ -151,6 +181,21 @@ class RecentDecision(BaseModel):
 
 class CouncilProfile(CouncilItem):
     """The list figures plus the breakdowns a profile page shows."""
+
+    reports: int = Field(description="Formal public reports about this body", examples=[2])
+    further_reports: int = Field(
+        description="Decisions with a further report: the body did not comply at first",
+        examples=[0],
+    )
+    compliance_confirmed: int = Field(
+        description="Decisions where the Ombudsman has said it is satisfied with the body's "
+        "response",
+        examples=[1],
+    )
+    compliance_median_days: float | None = Field(
+        description="Median days from decision to confirmed compliance; null when none",
+        examples=[84.0],
+    )
 
     decisions_by_year: list[YearCount] = Field(
         description="Decisions per year and outcome, oldest first (undated decisions left out)"
@@ -187,12 +232,16 @@ _REMEDY = func.coalesce(func.sum(col(Decision.remedy_total_pence)), 0)
 _RATE = cast(_UPHELD, Float) / func.nullif(_KNOWN, 0)
 _YEAR_OUTCOMES = ("upheld", "not_upheld", "closed_after_initial_enquiries", "other")
 
-_ORDER: dict[str, list[Any]] = {
-    "name": [],
-    "-decisions": [_DECISIONS.desc()],
-    "-remedy_total": [_REMEDY.desc()],
-    "-upheld_rate": [_RATE.desc().nulls_last()],
-}
+
+def _order(sort: str, min_rate_n: int) -> list[Any]:
+    """The ORDER BY of a sort (then name and slug); by rate, reliable rates first."""
+    orders: dict[str, list[Any]] = {
+        "name": [],
+        "-decisions": [_DECISIONS.desc()],
+        "-remedy_total": [_REMEDY.desc()],
+        "-upheld_rate": [(min_rate_n <= _KNOWN).desc(), _RATE.desc().nulls_last()],
+    }
+    return orders[sort]
 
 
 def _figures() -> Select[*tuple[Any, ...]]:
@@ -205,7 +254,7 @@ def _figures() -> Select[*tuple[Any, ...]]:
             col(Organisation.body_type),
             _DECISIONS.label("decisions"),
             _UPHELD.label("upheld"),
-            _RATE.label("upheld_rate"),
+            _KNOWN.label("with_outcome"),
             _REMEDY.label("remedy_pence"),
         )
         .select_from(Organisation)
@@ -214,15 +263,15 @@ def _figures() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _item(row: Any) -> dict[str, Any]:
-    rate = None if row.upheld_rate is None else round(float(row.upheld_rate), 4)
+def _item(row: Any, min_rate_n: int) -> dict[str, Any]:
     return {
         "name": row.name,
         "slug": row.slug,
         "body_type": row.body_type,
         "decisions": row.decisions,
         "upheld": row.upheld,
-        "upheld_rate": rate,
+        "with_outcome": row.with_outcome,
+        **rate_fields(row.upheld, row.with_outcome, min_rate_n),
         "remedy_total": round(int(row.remedy_pence) / 100, 2),
         "url": f"/v1/councils/{row.slug}",
     }
@@ -244,17 +293,17 @@ def _conditions(names: list[str] | None, q: str | None, body_type: list[str]) ->
 
 
 def _list_page(
-    session: Session, conditions: list[Any], sort: str, page: int, per_page: int
+    session: Session, conditions: list[Any], sort: str, page: int, per_page: int, min_rate_n: int
 ) -> tuple[int, list[dict[str, Any]]]:
     total = session.scalar(select(func.count()).select_from(Organisation).where(*conditions)) or 0
     rows = session.execute(
         _figures()
         .where(*conditions)
-        .order_by(*_ORDER[sort], col(Organisation.name), col(Organisation.slug))
+        .order_by(*_order(sort, min_rate_n), col(Organisation.name), col(Organisation.slug))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return total, [_item(row) for row in rows]
+    return total, [_item(row, min_rate_n) for row in rows]
 
 
 async def _matching_names(request: Request, q: str) -> list[str]:
@@ -307,7 +356,7 @@ async def list_councils(
         SortParam,
         Query(
             description="`name` (A–Z), `-decisions`, `-remedy_total` or `-upheld_rate` (most "
-            "first; ties by name)",
+            "first; ties by name; by rate, bodies with a reliable rate first)",
             examples=["-decisions"],
         ),
     ] = "name",
@@ -319,7 +368,10 @@ async def list_councils(
     q = (q or "").strip() or None  # a cleared search box lists everything
     names = await _matching_names(request, q) if q is not None else None
     conditions = _conditions(names, q, list(body_type))
-    total, items = await run_in_threadpool(_list_page, session, conditions, sort, page, per_page)
+    min_rate_n = request.app.state.settings.min_rate_n
+    total, items = await run_in_threadpool(
+        _list_page, session, conditions, sort, page, per_page, min_rate_n
+    )
     return {
         "data": items,
         "meta": {
@@ -410,7 +462,21 @@ def _sections(session: Session, organisation_id: int) -> dict[str, Any]:
         .order_by(col(Decision.decided_on).desc().nulls_last(), col(Decision.reference).desc())
         .limit(TOP)
     ).all()
+    reports, further, confirmed, median_days = session.execute(
+        select(
+            func.count().filter(col(Decision.kind) == "report"),
+            func.count().filter(col(Decision.further_report).is_(True)),
+            func.count(col(Decision.compliance_confirmed_on)),
+            func.percentile_cont(0.5).within_group(
+                col(Decision.compliance_confirmed_on) - col(Decision.decided_on)
+            ),
+        ).where(of_body)
+    ).one()
     return {
+        "reports": reports,
+        "further_reports": further,
+        "compliance_confirmed": confirmed,
+        "compliance_median_days": None if median_days is None else round(float(median_days), 1),
         "decisions_by_year": [dict(row._mapping) for row in years],
         "outcomes": {str(outcome): int(n) for outcome, n in outcomes},
         "top_categories": [
@@ -440,7 +506,7 @@ def _sections(session: Session, organisation_id: int) -> dict[str, Any]:
     }
 
 
-def _comparison(session: Session, body_type: str, rate: float | None) -> dict[str, Any]:
+def _comparison(session: Session, body_type: str, item: dict[str, Any]) -> dict[str, Any]:
     """The unweighted average uphold rate of the bodies of one kind (one grouped query).
 
     Unweighted, so that a reporter's "councils like this one uphold X%" is about councils, not
@@ -460,15 +526,51 @@ def _comparison(session: Session, body_type: str, rate: float | None) -> dict[st
         select(func.count(), func.round(func.avg(per_body.c.rate), 4))
     ).one()
     peer_rate = None if average is None else Decimal(average)
-    difference = None
+    rate = item["upheld_rate"]
+    difference = clear = None
     if rate is not None and peer_rate is not None:
         difference = float(round(Decimal(str(rate)) - peer_rate, 4))
-    return {
+        clear = not item["upheld_rate_low"] <= float(peer_rate) <= item["upheld_rate_high"]
+    comparison = {
         "body_type": body_type,
         "peers": peers,
         "peer_upheld_rate": None if peer_rate is None else float(peer_rate),
         "difference": difference,
+        "difference_clear": clear,
     }
+    return comparison | {"summary": comparison_words(item, comparison)}
+
+
+KIND_WORDS = {
+    "council": "councils",
+    "care_provider": "care providers",
+    "nhs": "NHS bodies",
+    "school": "schools",
+    "other": "bodies of its kind",
+}
+
+
+def rate_words(rate: float | None, low: float | None, high: float | None) -> str:
+    """ "61% (46–74%)": a rate with its 95% interval, as the explorer prints it too."""
+    if rate is None or low is None or high is None:
+        return "–"
+    return f"{rate:.0%} ({low * 100:.0f}–{high:.0%})"
+
+
+def comparison_words(item: dict[str, Any], comparison: dict[str, Any]) -> str:
+    """The comparison as a sentence a reporter can quote with its caveat."""
+    peers = KIND_WORDS.get(comparison["body_type"], "bodies of its kind")
+    peer_rate = comparison["peer_upheld_rate"]
+    if item["upheld_rate"] is None:
+        return "No decision about this body has a known outcome: there is no rate to compare."
+    if peer_rate is None:
+        return f"No other {peers} have a known outcome to compare with."
+    shown = rate_words(item["upheld_rate"], item["upheld_rate_low"], item["upheld_rate_high"])
+    head = f"Upheld {shown} against {peer_rate:.0%} for {peers} on average"
+    if comparison["difference_clear"]:
+        side = "more" if comparison["difference"] > 0 else "less"
+        return f"{head}: clearly {side} often, beyond the uncertainty of its rate."
+    return f"{head}: the difference is within the uncertainty of its rate, so it may be chance."
 
 
 @router.get(
@@ -480,6 +582,7 @@ def _comparison(session: Session, body_type: str, rate: float | None) -> dict[st
     responses=PROBLEMS,
 )
 def get_council(
+    request: Request,
     session: SessionDep,
     slug: Annotated[
         str,
@@ -490,6 +593,7 @@ def get_council(
         ),
     ],
 ) -> dict[str, Any]:
+    min_rate_n = request.app.state.settings.min_rate_n
     row = session.execute(_figures().where(col(Organisation.slug) == slug)).one_or_none()
     if row is None:
         raise _not_found(session, slug)
@@ -497,8 +601,8 @@ def get_council(
         select(col(Organisation.id)).where(col(Organisation.slug) == slug)
     )
     assert organisation_id is not None
-    item = _item(row)
-    comparison = _comparison(session, item["body_type"], item["upheld_rate"])
+    item = _item(row, min_rate_n)
+    comparison = _comparison(session, item["body_type"], item)
     return {"data": {**item, **_sections(session, organisation_id), "comparison": comparison}}
 
 

@@ -86,6 +86,13 @@ class DecisionFields(BaseModel):
 class DecisionSummary(DecisionFields):
     """What a result list needs: key fields and the summary, not the full text."""
 
+    updated_at: datetime | None = Field(
+        None,
+        description="Last added, changed or removed (what `updated_since` and "
+        "sort=-updated_at use); null only for a document indexed before it was recorded",
+        examples=["2026-12-01T09:30:00Z"],
+    )
+
     highlights: Highlights | None = Field(
         None, description="With `q`: where the words matched; null without `q`"
     )
@@ -161,6 +168,33 @@ class PaymentOut(BaseModel):
     )
 
 
+class StatuteOut(BaseModel):
+    act: str = Field(
+        description="The Act with its year, or the guidance", examples=["Care Act 2014"]
+    )
+    section: str | None = Field(
+        description="Section number (sub-sections are one value) or `Part N`; null for the whole "
+        "Act or guidance",
+        examples=["42"],
+    )
+    label: str = Field(
+        description="One value however the decision wrote it; the `statute` filter and facet "
+        "take it",
+        examples=["Care Act 2014 s42"],
+    )
+    slug: str = Field(description="The label as a slug", examples=["care-act-2014-s42"])
+
+
+class VersionOut(BaseModel):
+    content_hash: str = Field(description="Hash of that earlier text", examples=["9f2c…"])
+    seen_from: datetime = Field(
+        description="When we first held it", examples=["2026-11-23T19:00:00Z"]
+    )
+    seen_to: datetime = Field(
+        description="When it was replaced by the next text", examples=["2026-12-01T09:30:00Z"]
+    )
+
+
 class DecisionRecord(DecisionFields):
     """The full record (SPEC §3)."""
 
@@ -201,6 +235,22 @@ class DecisionRecord(DecisionFields):
     removed_on: date | None = Field(
         description="The day we first found the LGSCO page gone (status removed)",
         examples=[None],
+    )
+    statutes: list[StatuteOut] = Field(
+        description="Legislation and guidance the decision relies on, in order of first "
+        "citation (not the Ombudsman's own standard citations of its powers)",
+        examples=[[{"act": "Children Act 1989", "section": "47",
+                    "label": "Children Act 1989 s47", "slug": "children-act-1989-s47"}]],
+    )  # fmt: skip
+    content_hash: str | None = Field(
+        description="SHA-256 of the text we parsed (summary and body): changes when the "
+        "decision's words do; null only for a record not re-read since hashes were kept",
+        examples=["3b5d5c3712955042212316173ccf37be800c8a8d5f6e1d9b0f0bb3f1f2e3a4b5"],
+    )
+    versions: list[VersionOut] = Field(
+        description="Earlier texts of this decision, oldest first: each hash and when we held "
+        "it (the current text is `content_hash`, held since the last `seen_to`)",
+        examples=[[]],
     )
     warnings: list[str] = Field(
         description="What the parser could not read or had to guess", examples=[[]]

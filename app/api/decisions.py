@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -18,7 +19,7 @@ from app.api.degraded import search_in_postgres
 from app.api.labels import council_warnings, current_labels
 from app.api.query import FullText, decision_filters
 from app.db import SessionDep
-from app.models import Decision, Organisation, Payment
+from app.models import Decision, DecisionVersion, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
 from app.search.filters import DecisionFilters, meili_filter
@@ -35,8 +36,11 @@ SORTS = {
     "-decided_on": ["decided_days:desc", "reference:desc"],
     "remedy_total": ["remedy_total_pence:asc", "reference:asc"],
     "-remedy_total": ["remedy_total_pence:desc", "reference:desc"],
+    "-updated_at": ["updated_at:desc", "reference:desc"],
 }
-SortParam = Literal["relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total"]
+SortParam = Literal[
+    "relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total", "-updated_at"
+]
 FACETS = {
     "council": "council_slug",
     "category": "category_slug",
@@ -46,11 +50,12 @@ FACETS = {
     "remedy_type": "remedy_types",
     "kind": "kind",
     "status": "status",
+    "statute": "statutes",
 }
 LIST_FIELDS = [
     "reference", "council_name", "council_slug", "body_type", "kind", "category", "subcategory",
     "category_slug", "subcategory_slug", "outcome", "outcome_text", "decided_on", "summary",
-    "remedy_total_pence", "remedy_types", "status", "source", "source_url",
+    "remedy_total_pence", "remedy_types", "status", "source", "source_url", "updated_at",
 ]  # fmt: skip
 OUTCOME_LABELS = {
     "upheld": "Upheld",
@@ -89,6 +94,8 @@ def _item(hit: dict[str, Any], with_highlights: bool) -> dict[str, Any]:
     item["council"] = council_ref(hit.get("council_name"), hit.get("council_slug"))
     item["remedy_total"] = pence_to_pounds(hit.get("remedy_total_pence"))
     item["remedy_types"] = hit.get("remedy_types") or []
+    updated = hit.get("updated_at")  # epoch seconds in the index
+    item["updated_at"] = None if updated is None else datetime.fromtimestamp(updated, UTC)
     if with_highlights:
         formatted = hit.get("_formatted", {})
         item["highlights"] = {
@@ -184,7 +191,8 @@ async def search_decisions(
         SortParam | None,
         Query(
             description="Order: relevance (default with q; newest first among equals), "
-            "decided_on, -decided_on (default without q), remedy_total, -remedy_total",
+            "decided_on, -decided_on (default without q), remedy_total, -remedy_total, "
+            "-updated_at (last added, changed or removed first)",
             examples=["-decided_on"],
         ),
     ] = None,
@@ -196,7 +204,7 @@ async def search_decisions(
         str | None,
         Query(
             description="Comma list of council, category, subcategory, outcome, year, "
-            "remedy_type, kind, status: counts for every value",
+            "remedy_type, kind, status, statute: counts for every value",
             examples=["council,outcome"],
             json_schema_extra={"pattern": FACETS_PATTERN},
         ),
@@ -247,7 +255,8 @@ async def search_decisions(
     labels = await current_labels(request, wanted_labels)
     warnings = council_warnings(labels.council, filters.council) + degraded
     names = {"council": labels.council, "category": labels.category,
-             "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS}  # fmt: skip
+             "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS,
+             "statute": {label: label for label in distribution.get("statute", {})}}  # fmt: skip
     links = FacetLinks(request)
     total = found["totalHits"]
     pages = math.ceil(total / per_page) if total else 0
@@ -323,7 +332,17 @@ def get_decision(
         .order_by(col(Payment.position))
     ).all()
     related = related_references(session, decision)
-    return {"data": record_dict(decision, organisation, payments, related)}
+    versions = session.scalars(
+        select(DecisionVersion)
+        .where(col(DecisionVersion.decision_id) == decision.id)
+        .order_by(col(DecisionVersion.seen_to), col(DecisionVersion.id))
+    ).all()
+    record = record_dict(decision, organisation, payments, related)
+    record["versions"] = [
+        {"content_hash": v.content_hash, "seen_from": v.seen_from, "seen_to": v.seen_to}
+        for v in versions
+    ]
+    return {"data": record}
 
 
 def related_references(session: Any, decision: Decision) -> list[str]:
@@ -389,6 +408,9 @@ def record_dict(
         "related_references": related,
         "status": decision.status,
         "removed_on": decision.removed_on,
+        "statutes": decision.statutes,
+        "content_hash": decision.text_hash,
+        "versions": [],  # get_decision fills them in
         "source_url": decision.source_url,
         "source": decision.source,
         "warnings": decision.warnings,

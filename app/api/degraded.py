@@ -20,6 +20,7 @@ from app.search.filters import (
     DecisionFilters,
     sql_conditions,
 )
+from app.search.index import epoch_seconds
 
 d, o = DECISIONS.c, ORGANISATIONS.c
 _FIELDS: dict[str, ColumnElement[Any]] = {
@@ -41,6 +42,7 @@ _FIELDS: dict[str, ColumnElement[Any]] = {
     "status": d.status,
     "source": d.source,
     "source_url": d.source_url,
+    "updated_at": d.updated_at,
 }
 # Meilisearch's sort: the named attribute, documents lacking it last, reference breaking ties.
 _ORDER: dict[str, list[UnaryExpression[Any]]] = {
@@ -48,6 +50,7 @@ _ORDER: dict[str, list[UnaryExpression[Any]]] = {
     "-decided_on": [d.decided_on.desc().nulls_last(), d.reference.desc()],
     "remedy_total": [d.remedy_total_pence.asc().nulls_last(), d.reference.asc()],
     "-remedy_total": [d.remedy_total_pence.desc().nulls_last(), d.reference.desc()],
+    "-updated_at": [d.updated_at.desc(), d.reference.desc()],
 }
 _FACETS: dict[str, ColumnElement[Any]] = {
     "council_slug": o.slug,
@@ -64,13 +67,18 @@ def _hit(row: Any) -> dict[str, Any]:
     hit = dict(row._mapping)
     if hit["decided_on"] is not None:
         hit["decided_on"] = hit["decided_on"].isoformat()
+    hit["updated_at"] = epoch_seconds(hit["updated_at"])  # as the index holds it
     return hit
 
 
 def _facet(engine: Engine, attribute: str, conditions: list[ColumnElement[bool]]) -> dict[str, int]:
     """Counts per value, nulls left out (as Meilisearch's facetDistribution leaves them out)."""
-    if attribute == "remedy_types":
-        value: ColumnElement[Any] = func.unnest(d.remedy_types).label("value")
+    if attribute in ("remedy_types", "statutes"):
+        value: ColumnElement[Any] = (
+            func.unnest(d.remedy_types).label("value")
+            if attribute == "remedy_types"
+            else func.jsonb_array_elements(d.statutes).op("->>")("label").label("value")
+        )
         inner = select(value).select_from(DECISIONS_WITH_BODIES).where(*conditions).subquery()
         query = select(inner.c.value, func.count()).group_by(inner.c.value)
     else:

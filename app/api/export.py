@@ -37,7 +37,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -85,6 +85,7 @@ SORTS: dict[str, list[ColumnElement[Any]]] = {
         DECISIONS.c.remedy_total_pence.asc().nulls_last(),
         DECISIONS.c.reference.asc(),
     ],
+    "-updated_at": [DECISIONS.c.updated_at.desc(), DECISIONS.c.reference.desc()],
 }
 PROBLEMS = problem_responses(
     s400="Unknown query parameter",
@@ -203,14 +204,24 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def csv_cells(record: dict[str, Any]) -> list[str]:
-    """A record as CSV cells: money with 2 decimals, lists ";"-joined, text neutralised."""
+MONEY_COLUMNS = ("remedy_total", "waived_total")
+
+
+def csv_cells(
+    record: dict[str, Any],
+    columns: Sequence[str] = COLUMNS,
+    money: Sequence[str] = MONEY_COLUMNS,
+) -> list[str]:
+    """A record as CSV cells: money with 2 decimals, lists ";"-joined, text neutralised.
+
+    `columns` and `money` name another table's columns (the stats CSV uses the same cells).
+    """
     cells = []
-    for name in COLUMNS:
+    for name in columns:
         value = record[name]
         if value is None:
             cells.append("")
-        elif name in ("remedy_total", "waived_total"):
+        elif name in money:
             cells.append(f"{value:.2f}")
         elif isinstance(value, bool):
             cells.append("true" if value else "false")
@@ -243,15 +254,19 @@ def stream_records(
                 yield export_record(row, base_url)
 
 
-def csv_chunks(records: Iterable[dict[str, Any]]) -> Generator[bytes]:
+def csv_chunks(
+    records: Iterable[dict[str, Any]],
+    columns: Sequence[str] = COLUMNS,
+    money: Sequence[str] = MONEY_COLUMNS,
+) -> Generator[bytes]:
     """UTF-8 with a byte-order mark (so Excel reads it as UTF-8), header first, sent at once."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     yield _drain(buffer)
     for record in records:
-        writer.writerow(csv_cells(record))
+        writer.writerow(csv_cells(record, columns, money))
         if buffer.tell() >= CHUNK_CHARS:
             yield _drain(buffer)
     if buffer.tell():
@@ -364,13 +379,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def export_filename(params: Iterable[tuple[str, str]], extension: str, today: date) -> str:
+def export_filename(
+    params: Iterable[tuple[str, str]],
+    extension: str,
+    today: date,
+    what: str = "decisions",
+    ignored: Sequence[str] = ("format", "sort"),
+) -> str:
     """ "ombudsearch-decisions-council-kent-county-council_outcome-upheld-2024-05-01.csv":
     the query in the name, letters, digits, - and _ only, so it is safe in any header and
     file system; the description is cut at a word to at most MAX_DESCRIPTION characters."""
     parts = []
     for name, value in params:
-        if name in ("format", "sort"):
+        if name in ignored:
             continue
         part = "-".join(p for p in (_slug(name).replace("-", "_"), _slug(value)) if p)
         if part:
@@ -379,7 +400,7 @@ def export_filename(params: Iterable[tuple[str, str]], extension: str, today: da
     if len(description) > MAX_DESCRIPTION:
         cut = description[:MAX_DESCRIPTION]
         description = cut[: max(cut.rfind("-"), cut.rfind("_"))].rstrip("-_") or cut
-    return f"ombudsearch-decisions-{description}-{today.isoformat()}.{extension}"
+    return f"ombudsearch-{what}-{description}-{today.isoformat()}.{extension}"
 
 
 # --- the endpoint ------------------------------------------------------------------------------
@@ -447,10 +468,11 @@ async def export_decisions(
         ),
     ] = "csv",
     sort: Annotated[
-        Literal["-decided_on", "decided_on", "-remedy_total", "remedy_total"],
+        Literal["-decided_on", "decided_on", "-remedy_total", "remedy_total", "-updated_at"],
         Query(
             description="Order: -decided_on (newest first, the default), decided_on, "
-            "-remedy_total, remedy_total; ties by reference. Relevance is not offered.",
+            "-remedy_total, remedy_total, -updated_at (last changed first); ties by "
+            "reference. Relevance is not offered.",
             examples=["-decided_on"],
         ),
     ] = "-decided_on",

@@ -26,6 +26,15 @@ _LEAP_DAY = "(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[1357
 RELATIVE = "-(?:[0-9]{1,4}[dwm]|[0-9]{1,3}y)"
 DAY = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY}|{RELATIVE})$"
 
+# A moment: an ISO date, optionally with a time (hours and minutes, optionally seconds and up
+# to six decimals) and a UTC offset (Z or ±HH:MM, up to 14 hours, as real zones are; no offset
+# is UTC); or a time ago, as DAY.
+_TIME = (
+    "T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?"
+    "(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])?"
+)
+INSTANT = f"^(?:(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})(?:{_TIME})?|{RELATIVE})$"
+
 # Pounds: digits, optionally grouped by commas, optionally pence, optionally a £ sign; below
 # a billion.
 AMOUNT = r"^£?(?:[0-9]{1,9}|[0-9]{1,3}(?:,[0-9]{3}){1,2})(?:\.[0-9]{1,2})?$"

@@ -7,7 +7,7 @@ once and turns the raw strings into `DecisionFilters` (slugs, pence, dates). Bad
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -38,6 +38,7 @@ SlugOrName = Annotated[
 _NAMED = patterns.matcher(patterns.NAMED)
 _AMOUNT = patterns.matcher(patterns.AMOUNT)
 _DAY = patterns.matcher(patterns.DAY)
+_INSTANT = patterns.matcher(patterns.INSTANT)
 
 FullText = Annotated[
     str | None,
@@ -90,6 +91,31 @@ def _day(param: str, value: str | None) -> date | None:
         raise _invalid(
             param, f"{value!r} is not a date: use YYYY-MM-DD or a time ago such as -30d, -12m, -2y"
         ) from None
+
+
+def _instant(param: str, value: str | None) -> datetime | None:
+    """A moment written as patterns.INSTANT says, in UTC (no offset: UTC; a date: its start)."""
+    if value is None:
+        return None
+    try:
+        if not _INSTANT.search(value):
+            raise ValueError(value)
+        if value.startswith("-"):
+            moment = datetime.combine(parse_day(value), time(), UTC)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid(
+            param,
+            f"{value!r} is not a time: use an ISO date or date and time (2026-12-01, "
+            "2026-12-01T09:30:00Z, 2026-12-01T09:30+01:00) or a time ago such as -7d",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # after 9999-12-31 in UTC: later than anything stored
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def _slugs(param: str, values: list[str]) -> list[str]:
@@ -223,6 +249,27 @@ def decision_filters(
             examples=[False],
         ),
     ] = None,
+    statute: Annotated[
+        list[SlugOrName],
+        Query(
+            max_length=MAX_VALUES,
+            description="Decisions citing this legislation or guidance, by label or slug (any "
+            "case): `Care Act 2014 s42`, `care-act-2014-s42`, `Housing Act 1996 Part 7`, "
+            "`SEND Code of Practice`, `Equality Act 2010`. Repeat for OR.",
+            examples=["Care Act 2014 s42"],
+        ),
+    ] = [],  # noqa: B006
+    updated_since: Annotated[
+        str | None,
+        Query(
+            description="Added, changed or removed at or after this time (`updated_at`): an "
+            "ISO date (its start, UTC) or date and time, with Z or an offset up to ±14:00 (none: "
+            "UTC), or a time ago such as -7d. With sort=-updated_at, what changed since you "
+            "last looked; removed decisions are included (see `status`).",
+            examples=["2026-12-01T09:00:00Z"],
+            json_schema_extra={"pattern": patterns.INSTANT},
+        ),
+    ] = None,
 ) -> DecisionFilters:
     filters = DecisionFilters(
         council=_slugs("council", council),
@@ -239,6 +286,8 @@ def decision_filters(
         status=list(dict.fromkeys(status)),
         further_report=further_report,
         compliance_confirmed=compliance_confirmed,
+        statute=_slugs("statute", statute),
+        updated_since=_instant("updated_since", updated_since),
     )
     return filters
 

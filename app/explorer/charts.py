@@ -25,6 +25,9 @@ class Bar:
     value: float
     shown: str  # the value as the table prints it, also the bar's tooltip
     highlight: bool = False
+    muted: bool = False  # greyed: a rate from too few decisions to say much
+    low: float | None = None  # a rate's 95% interval, drawn as a whisker
+    high: float | None = None
 
 
 def scale(peak: float, whole: bool) -> tuple[float, float]:
@@ -103,7 +106,7 @@ def rate_chart(
     title: str, bars: Sequence[Bar], average: float | None, average_label: str
 ) -> Markup:
     """Horizontal bars of rates (0–1) with a dashed line at the average they are compared with."""
-    row, left, right, top = 26, 250, 56, 24
+    row, left, right, top = 26, 220, 120, 24  # room on the right for "61% (52–69%)"
     width = 640
     height = top + row * len(bars) + 8
     description = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars)
@@ -114,14 +117,24 @@ def rate_chart(
     for i, bar in enumerate(bars):
         y = top + i * row
         name = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        kind = "bar-muted" if bar.muted else "bar-highlight" if bar.highlight else ""
         parts.append(
             f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">'
             f"{escape(name)}</text>"
-            f'<rect class="bar{" bar-highlight" if bar.highlight else ""}" x="{left}" y="{y + 4}" '
+            f'<rect class="bar {kind}" x="{left}" y="{y + 4}" '
             f'width="{plot_w * max(bar.value, 0):.1f}" height="{row - 8}">'
             f"<title>{escape(bar.label)}: {escape(bar.shown)}</title></rect>"
-            f'<text class="value" x="{left + plot_w * max(bar.value, 0) + 6:.1f}" y="{y + 16}">'
-            f"{escape(bar.shown)}</text>"
+        )
+        end = plot_w * max(bar.value, 0)
+        if bar.low is not None and bar.high is not None:
+            x1, x2 = left + plot_w * bar.low, left + plot_w * bar.high
+            parts.append(
+                f'<line class="interval" x1="{x1:.1f}" x2="{x2:.1f}" y1="{y + row / 2:.1f}" '
+                f'y2="{y + row / 2:.1f}"/>'
+            )
+            end = max(end, plot_w * bar.high)
+        parts.append(
+            f'<text class="value" x="{left + end + 6:.1f}" y="{y + 16}">{escape(bar.shown)}</text>'
         )
     if average is not None:
         x = left + plot_w * average

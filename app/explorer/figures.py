@@ -85,13 +85,16 @@ class FiguresCache:
         # The matching references are asked of Meilisearch once, for both groupings.
         references = await full_text_references(request, text, filters)
         engine = request.app.state.engine
+        min_n = request.app.state.settings.min_rate_n
 
         def compute() -> Figures:
             with Session(engine) as session:
                 return Figures(
-                    by_year=stats.compute(session, filters, references, "year", "key", 1000)[0],
+                    by_year=stats.compute(
+                        session, filters, references, "year", "key", 1000, 1, min_n
+                    )[0],
                     top_councils=stats.compute(
-                        session, filters, references, "council", "-count", TOP_COUNCILS
+                        session, filters, references, "council", "-count", TOP_COUNCILS, 1, min_n
                     )[0],
                     categories=categories.list_categories(session)["data"],
                 )

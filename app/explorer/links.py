@@ -84,6 +84,14 @@ def downloads(pairs: Pairs) -> list[Download]:
     ]
 
 
+def stats_csv(pairs: Pairs, group_by: str, sort: str) -> str:
+    """The CSV of a table the page shows: /v1/stats of this query's filters, every group."""
+    filters = [(k, v) for k, v in pairs if k not in ("page", "per_page", "sort", "facets")]
+    return with_query(
+        "/v1/stats", [*filters, ("group_by", group_by), ("sort", sort), ("format", "csv")]
+    )
+
+
 @dataclass(frozen=True)
 class ActiveFilter:
     parameter: str

@@ -31,9 +31,10 @@ from app.explorer.links import (
     drop_empty_parameters,
     form_fields,
     sort_links,
+    stats_csv,
     with_query,
 )
-from app.explorer.templates import STATIC, page_url, percent, pounds, short_pounds, templates
+from app.explorer.templates import STATIC, page_url, pounds, rate, short_pounds, templates
 from app.models import Decision, Organisation
 from app.search.filters import DecisionFilters
 
@@ -43,11 +44,12 @@ FACETS = "council,category,outcome,year,remedy_type,kind,status"
 FACET_SHOWN = 10  # values of each facet listed before "n more"
 
 
-def _year_charts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _year_charts(rows: list[dict[str, Any]], csv_url: str) -> dict[str, Any]:
     """Decisions and remedy totals per year, as two column charts and one table."""
     dated = sorted((row for row in rows if row["key"] is not None), key=lambda row: row["key"])
     return {
         "rows": dated,
+        "csv_url": csv_url,
         "undated": sum(row["count"] for row in rows if row["key"] is None),
         "decisions": column_chart(
             "Decisions per year",
@@ -66,12 +68,27 @@ def _year_charts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _uphold_chart(rows: list[dict[str, Any]], average: float | None) -> dict[str, Any]:
-    bars = [
-        Bar(row["label"], row["upheld_rate"] or 0.0, percent(row["upheld_rate"])) for row in rows
-    ]
+def rate_bar(row: dict[str, Any], highlight: bool = False) -> Bar:
+    """A rate as a bar with its interval; greyed when from too few decisions."""
+    return Bar(
+        row.get("label") or row.get("name") or "",
+        row["upheld_rate"] or 0.0,
+        rate(row),
+        highlight,
+        muted=not row["rate_reliable"],
+        low=row["upheld_rate_low"],
+        high=row["upheld_rate_high"],
+    )
+
+
+def _uphold_chart(
+    rows: list[dict[str, Any]], average: float | None, csv_url: str
+) -> dict[str, Any]:
+    bars = [rate_bar(row) for row in rows]
     return {
         "rows": rows,
+        "csv_url": csv_url,
+        "any_unreliable": any(not row["rate_reliable"] for row in rows),
         "average": average,
         "chart": rate_chart(
             f"Uphold rate of the {len(rows)} councils with most decisions"
@@ -135,10 +152,13 @@ async def search_page(
             "categories": figures.categories,
             "outcomes": OUTCOME_LABELS,
             "facet_shown": FACET_SHOWN,
-            "years": _year_charts(figures.by_year),
+            "years": _year_charts(figures.by_year, stats_csv(pairs, "year", "key")),
             "uphold": _uphold_chart(
-                figures.top_councils, _overall_rate(found["facets"]["outcome"])
+                figures.top_councils,
+                _overall_rate(found["facets"]["outcome"]),
+                stats_csv(pairs, "council", "-count"),
             ),
+            "min_rate_n": request.app.state.settings.min_rate_n,
             "warnings": [*found["meta"]["warnings"]],
         },
     )
@@ -189,16 +209,17 @@ async def council_page(
 ) -> Response:
 
     def read() -> tuple[dict[str, Any], bool, list[dict[str, Any]]]:
-        profile = councils.get_council(session, slug)["data"]  # a 404 problem if unknown
-        by_year = stats.compute(session, DecisionFilters(council=[slug]), None, "year", "key", 1000)
+        profile = councils.get_council(request, session, slug)["data"]  # a 404 if unknown
+        by_year = stats.compute(
+            session, DecisionFilters(council=[slug]), None, "year", "key", 1000, 1,
+            request.app.state.settings.min_rate_n,
+        )  # fmt: skip
         return profile, _only_synthetic(session, slug), by_year[0]
 
     profile, fictional, by_year = await run_in_threadpool(read)
     comparison = profile["comparison"]
     kind = profile["body_type"].replace("_", " ")
-    bars = [
-        Bar(profile["name"], profile["upheld_rate"] or 0.0, percent(profile["upheld_rate"]), True)
-    ]
+    bars = [rate_bar(profile, highlight=True)]
     return templates.TemplateResponse(
         request,
         "council.html",
@@ -207,7 +228,8 @@ async def council_page(
             "fictional": fictional,
             "api_url": f"/v1/councils/{slug}",
             "search_url": with_query("/", [("council", slug)]),
-            "years": _year_charts(by_year),
+            "years": _year_charts(by_year, stats_csv([("council", slug)], "year", "key")),
+            "min_rate_n": request.app.state.settings.min_rate_n,
             "outcomes": OUTCOME_LABELS,
             "comparison_chart": rate_chart(
                 f"Uphold rate of {profile['name']} against the average {kind}",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from app.api.councils import rate_words
 from app.api.decisions import reference_path
 
 HERE = Path(__file__).parent
@@ -54,6 +56,18 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
+def rate(row: dict[str, Any]) -> str:
+    """ "61% (52–69%)": an uphold rate with its 95% interval; an en dash for no rate."""
+    return rate_words(
+        row.get("upheld_rate"), row.get("upheld_rate_low"), row.get("upheld_rate_high")
+    )
+
+
+def rate_class(row: dict[str, Any]) -> str:
+    """The CSS class of a rate's cell: greyed when from too few decisions."""
+    return "num" if row.get("rate_reliable") else "num unreliable"
+
+
 def page_url(api_url: str) -> str:
     """The explorer page of an API resource: /v1/decisions/17-015-692 → /decisions/17-015-692."""
     return api_url.removeprefix("/v1")
@@ -74,6 +88,8 @@ templates.env.filters.update(
     pounds=pounds,
     day=day,
     percent=percent,
+    rate=rate,
+    rate_class=rate_class,
     paragraphs=paragraphs,
     page_url=page_url,
     decision_url=decision_url,

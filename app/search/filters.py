@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import ColumnElement, Text, cast, false, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import SQLModel
 
-from app.search.index import days_since_epoch
+from app.search.index import days_since_epoch, epoch_seconds
 from app.vocabulary import slugify
 
 DECISIONS = SQLModel.metadata.tables["decision"]
@@ -64,6 +64,8 @@ SPECS: tuple[FilterSpec, ...] = (
         "decision.compliance_confirmed_on",
         "present",
     ),
+    FilterSpec("statute", "statute_slugs", "decision.statute_slugs", "any_of_array"),
+    FilterSpec("updated_since", "updated_at", "decision.updated_at", "at_least"),
 )
 
 
@@ -85,6 +87,8 @@ class DecisionFilters:
     status: list[str] = field(default_factory=list)
     further_report: bool | None = None
     compliance_confirmed: bool | None = None
+    statute: list[str] = field(default_factory=list)  # slugs
+    updated_since: datetime | None = None  # timezone-aware
 
     def values(self, spec: FilterSpec) -> list[str] | bool | int | date | None:
         value: list[str] | bool | int | date | None = getattr(self, spec.param)
@@ -101,7 +105,9 @@ def slug_of(value: str) -> str:
     return slugify(value)
 
 
-def _meili_number(spec: FilterSpec, value: int | date) -> int:
+def _meili_number(spec: FilterSpec, value: int | date) -> int | float:
+    if isinstance(value, datetime):  # before date: a datetime is a date too
+        return epoch_seconds(value)
     return days_since_epoch(value) if isinstance(value, date) else value
 
 

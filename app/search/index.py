@@ -7,7 +7,7 @@ real change), and every task is awaited so a bad setting fails loudly.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -48,9 +48,12 @@ FILTERABLE_ATTRIBUTES = [
     "status",
     "further_report",
     "compliance_confirmed",
+    "updated_at",
+    "statute_slugs",
+    "statutes",
 ]
 
-SORTABLE_ATTRIBUTES = ["decided_days", "remedy_total_pence", "reference"]
+SORTABLE_ATTRIBUTES = ["decided_days", "remedy_total_pence", "reference", "updated_at"]
 
 # Relevance first; among equally relevant matches the newest decision wins (SPEC §4 / issue 5).
 RANKING_RULES = [
@@ -101,6 +104,11 @@ def days_since_epoch(day: date) -> int:
     return (day - _EPOCH).days
 
 
+def epoch_seconds(moment: datetime) -> float:
+    """A time as seconds since 1970 (with its microseconds): what filters and sorts compare."""
+    return moment.timestamp()
+
+
 def document_id(reference: str) -> str:
     """Meilisearch ids allow [A-Za-z0-9_-]: "17 015 692" becomes "17015692"."""
     return "".join(ch for ch in reference if ch.isalnum())
@@ -141,6 +149,9 @@ def document_for(decision: Decision, organisation: Organisation | None) -> dict[
         "source": decision.source,
         "source_url": decision.source_url,
         "content_hash": decision.content_hash,
+        "updated_at": epoch_seconds(decision.updated_at),
+        "statutes": [s["label"] for s in decision.statutes],  # the facet's values
+        "statute_slugs": decision.statute_slugs,  # what the `statute` filter compares
     }
 
 

@@ -41,14 +41,16 @@ __all__ = [
     "PaymentKind",
     "RemedyType",
     "Source",
+    "Statute",
     "pence_to_pounds",
     "remedy_totals",
     "text_fingerprint",
+    "text_hash",
 ]
 
 # Bump when a parser change alters what a document parses into: `ombudsman ingest` re-parses
 # documents whose stored parser_version differs, even when their content is unchanged.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: statutes
 
 SECTION_KEYS: tuple[str, ...] = (
     "complaint",
@@ -113,6 +115,15 @@ class Payment(BaseModel):
         }
 
 
+class Statute(BaseModel):
+    """A piece of legislation or guidance a decision relies on (ingest/parse/statutes.py)."""
+
+    act: str = Field(description='"Care Act 2014", "SEND Code of Practice"')
+    section: str | None = Field(None, description='"42", "Part 7"; null for the whole Act')
+    label: str = Field(description='"Care Act 2014 s42": one value however it was written')
+    slug: str = Field(description='"care-act-2014-s42"')
+
+
 def remedy_totals(payments: list[Payment], has_remedy: bool) -> tuple[int | None, int | None]:
     """(remedy_total_pence, waived_total_pence) as SPEC §3 defines them.
 
@@ -155,6 +166,7 @@ class ParsedDecision(BaseModel):
     deadlines: list[str] = Field(default_factory=list)
     compliance_confirmed_on: date | None = None
     further_report: bool = False
+    statutes: list[Statute] = Field(default_factory=list)
     source_url: str | None = None
     source: Source = "file"
     warnings: list[str] = Field(default_factory=list)
@@ -192,6 +204,7 @@ class ParsedDecision(BaseModel):
                 self.compliance_confirmed_on.isoformat() if self.compliance_confirmed_on else None
             ),
             "further_report": self.further_report,
+            "statutes": [s.model_dump() for s in self.statutes],
             "source_url": self.source_url,
             "source": self.source,
             "warnings": self.warnings,
@@ -209,3 +222,10 @@ def text_fingerprint(body: str) -> str | None:
     if not text:
         return None
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def text_hash(summary: str, body: str) -> str:
+    """The record's `content_hash`: of the text we parsed (summary, a newline, body), so it
+    changes when the decision's words do and not when the page around them does. Migration
+    0006 computes the same in SQL for decisions stored before it."""
+    return hashlib.sha256(f"{summary}\n{body}".encode()).hexdigest()

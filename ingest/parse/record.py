@@ -41,6 +41,7 @@ from ingest.parse.sections import (
     section_for_heading,
     split_sections,
 )
+from ingest.parse.statutes import find_statutes
 from ingest.parse.text import clean_lines, html_to_lines, title_match
 
 _SUMMARY_RE = re.compile(r"^summary\s*[:.\-–]?\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -197,6 +198,7 @@ def _parse(
         record.payments, remedy_section is not None
     )
 
+    record.statutes = find_statutes(record.body)
     record.complainants = find_complainants(
         record.summary, record.sections.get("complaint", ""), record.body
     )

@@ -16,6 +16,7 @@ TABLES = {
     "organisation",
     "decision",
     "payment",
+    "decision_version",
     "ingest_run",
     "crawl_window",
     "crawl_page",

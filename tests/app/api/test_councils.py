@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from app.search.client import MeiliClient
 from tests.app.api.bodies import (
@@ -56,10 +56,72 @@ async def _slugs(client: httpx.AsyncClient, **params: Any) -> list[str]:
     return [item["slug"] for item in (await _get(client, "/v1/councils", **params))["data"]]
 
 
+INTERVALS = ("with_outcome", "upheld_rate_low", "upheld_rate_high", "rate_reliable")
+
+
+def _core(item: dict[str, Any]) -> dict[str, Any]:
+    """An item without its rate's interval (tested in test_rates_have_intervals)."""
+    return {k: v for k, v in item.items() if k not in INTERVALS}
+
+
+async def test_rates_have_intervals(loaded: httpx.AsyncClient) -> None:
+    items = {i["slug"]: i for i in (await _get(loaded, "/v1/councils"))["data"]}
+    assert [items["wexmoor-district-council"][k] for k in INTERVALS] == [5, 0.2307, 0.8824, False]
+    assert [items["sunny-days-care-ltd"][k] for k in INTERVALS] == [1, 0.2065, 1.0, False]
+    assert [items["ashcombe-city-council"][k] for k in INTERVALS] == [0, None, None, False]
+    profile = (await _get(loaded, "/v1/councils/wexmoor-district-council"))["data"]
+    assert {k: profile[k] for k in INTERVALS} == {
+        k: items["wexmoor-district-council"][k] for k in INTERVALS
+    }
+    assert (profile["reports"], profile["further_reports"]) == (0, 0)
+    assert (profile["compliance_confirmed"], profile["compliance_median_days"]) == (0, None)
+
+
+async def test_rate_order_puts_reliable_rates_first(
+    app: FastAPI, loaded: httpx.AsyncClient
+) -> None:
+    kept = app.state.settings
+    app.state.settings = kept.model_copy(update={"min_rate_n": 2})
+    try:
+        slugs = await _slugs(loaded, sort="-upheld_rate")
+    finally:
+        app.state.settings = kept
+    # Wexmoor (5 known) and Hartsby (2) are reliable; Sunny Days' 100% is from one decision.
+    assert [s.split("-")[0] for s in slugs] == ["wexmoor", "hartsby", "sunny", "ashcombe"]
+
+
+async def test_comparison_says_whether_the_difference_is_clear(
+    loaded: httpx.AsyncClient, engine: Engine
+) -> None:
+    data = (await _get(loaded, "/v1/councils/wexmoor-district-council"))["data"]
+    assert data["comparison"]["difference_clear"] is False  # 0.55 is inside 0.2307–0.8824
+    assert data["comparison"]["summary"] == (
+        "Upheld 60% (23–88%) against 55% for councils on average: the difference is within "
+        "the uncertainty of its rate, so it may be chance."
+    )
+    # 40 more upheld decisions for Hartsby: 41 of 42, far above the councils' average.
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO decision (reference, organisation_id, outcome, summary, body, "
+                "source, content_hash, parser_version, outcome_inferred) "
+                "SELECT '7' || lpad(n::text, 7, '0'), organisation_id, 'upheld', 's', 'b', "
+                "'synthetic', 'h' || n, '1', false FROM generate_series(1, 40) AS n, "
+                "(SELECT organisation_id FROM decision WHERE reference = '23 100 001') AS o"
+            )
+        )
+    hartsby = (await _get(loaded, "/v1/councils/hartsby-borough-council"))["data"]
+    assert hartsby["rate_reliable"] is True
+    assert hartsby["comparison"]["difference_clear"] is True
+    assert hartsby["comparison"]["summary"].endswith(
+        "clearly more often, beyond the uncertainty of its rate."
+    )
+
+
 async def test_list_has_exact_figures(loaded: httpx.AsyncClient) -> None:
     body = await _get(loaded, "/v1/councils")
     assert body["meta"] == {"total": 4, "page": 1, "per_page": 100, "pages": 1}
-    assert body["data"] == [
+    assert [_core(item) for item in body["data"]] == [
         {"name": ASHCOMBE, "slug": "ashcombe-city-council", "body_type": "council",
          "decisions": 1, "upheld": 0, "upheld_rate": None, "remedy_total": 0.0,
          "url": "/v1/councils/ashcombe-city-council"},
@@ -141,6 +203,9 @@ async def test_profile_sections(loaded: httpx.AsyncClient) -> None:
         "peers": 2,
         "peer_upheld_rate": 0.55,
         "difference": 0.05,
+        "difference_clear": False,
+        "summary": "Upheld 60% (23–88%) against 55% for councils on average: the difference "
+        "is within the uncertainty of its rate, so it may be chance.",
     }
     assert data["outcomes"] == {
         "upheld": 3,
@@ -190,7 +255,7 @@ async def test_comparison_with_bodies_of_the_same_kind(
 ) -> None:
     data = (await _get(loaded, f"/v1/councils/{slug}"))["data"]
     keys = ("body_type", "peers", "peer_upheld_rate", "difference")
-    assert data["comparison"] == dict(zip(keys, comparison, strict=True))
+    assert {k: data["comparison"][k] for k in keys} == dict(zip(keys, comparison, strict=True))
 
 
 async def test_comparison_rounds_to_four_places(
@@ -199,11 +264,13 @@ async def test_comparison_rounds_to_four_places(
     await load_decisions(engine, meili, index_name, DECISIONS + STATS_EXTRA)
     data = (await _get(client, "/v1/councils/wexmoor-district-council"))["data"]
     # (0.5 + 0.6 + 0.5) / 3 = 0.53333…; 0.6 − 0.5333 = 0.0667
-    assert data["comparison"] == {
+    assert data["comparison"] | {"summary": ""} == {
         "body_type": "council",
         "peers": 3,
         "peer_upheld_rate": 0.5333,
         "difference": 0.0667,
+        "difference_clear": False,
+        "summary": "",
     }
     pellham = (await _get(client, "/v1/councils/pellham-town-council"))["data"]
     # Its upheld decision is undated: only the `other` one has a year.

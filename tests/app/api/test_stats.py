@@ -157,6 +157,23 @@ async def _stats(client: httpx.AsyncClient, **params: Any) -> Any:
     return response.json()
 
 
+CORE = ("key", "label", "count", "upheld", "upheld_rate", "remedy_total", "remedy_median",
+        "remedy_max", "with_payment")  # fmt: skip
+
+
+def core(rows: list[Row]) -> list[Row]:
+    """The figures the table above works out (the interval and compliance are tested apart)."""
+    return [{name: r[name] for name in CORE} for r in rows]
+
+
+def meta(group_by: str, groups: int, total: int = TOTAL, **paging: int) -> Row:
+    page, per_page = paging.get("page", 1), paging.get("per_page", 100)
+    return {
+        "total": total, "groups": groups, "group_by": group_by, "warnings": [],
+        "page": page, "per_page": per_page, "pages": -(-groups // per_page),
+    }  # fmt: skip
+
+
 async def _keys(client: httpx.AsyncClient, **params: Any) -> list[str | None]:
     return [r["key"] for r in (await _stats(client, **params))["data"]]
 
@@ -164,17 +181,13 @@ async def _keys(client: httpx.AsyncClient, **params: Any) -> list[str | None]:
 @pytest.mark.parametrize("group_by", list(EXPECTED))
 async def test_every_group_by_has_exact_figures(loaded: httpx.AsyncClient, group_by: str) -> None:
     body = await _stats(loaded, group_by=group_by)
-    assert body["data"] == EXPECTED[group_by]
-    assert body["meta"] == {
-        "total": TOTAL,
-        "groups": len(EXPECTED[group_by]),
-        "group_by": group_by,
-        "warnings": [],
-    }
+    assert core(body["data"]) == EXPECTED[group_by]
+    assert body["meta"] == meta(group_by, len(EXPECTED[group_by]))
 
 
 async def test_default_is_council_by_count(loaded: httpx.AsyncClient) -> None:
-    assert (await _stats(loaded)) == await _stats(loaded, group_by="council", sort="-count")
+    default, named = await _stats(loaded), await _stats(loaded, group_by="council", sort="-count")
+    assert (default["data"], default["meta"]) == (named["data"], named["meta"])
 
 
 @pytest.mark.parametrize(
@@ -211,7 +224,7 @@ async def test_limit_keeps_the_group_count(loaded: httpx.AsyncClient) -> None:
     assert [r["key"] for r in body["data"]] == ["2022-01", "2023-02"]
     assert body["meta"]["groups"] == 11
     assert body["meta"]["total"] == TOTAL
-    assert (await _stats(loaded, limit=1))["data"] == [WEXMOOR]
+    assert core((await _stats(loaded, limit=1))["data"]) == [WEXMOOR]
 
 
 async def test_filters_apply_as_in_search(loaded: httpx.AsyncClient) -> None:
@@ -243,10 +256,8 @@ async def test_q_restricts_to_full_text_matches(loaded: httpx.AsyncClient) -> No
 async def test_nothing_matches(loaded: httpx.AsyncClient) -> None:
     for params in ({"outcome": "upheld", "decided_to": "2000-01-01"}, {"q": "zzzqqqxxy"}):
         body = await _stats(loaded, group_by="remedy_type", **params)
-        assert body == {
-            "data": [],
-            "meta": {"total": 0, "groups": 0, "group_by": "remedy_type", "warnings": []},
-        }
+        assert body["data"] == []
+        assert body["meta"] == meta("remedy_type", 0, total=0)
 
 
 async def test_unknown_council_is_warned_as_in_search(loaded: httpx.AsyncClient) -> None:
@@ -263,10 +274,8 @@ async def test_unknown_council_is_warned_as_in_search(loaded: httpx.AsyncClient)
 
 async def test_empty_database(client: httpx.AsyncClient) -> None:
     body = await _stats(client, group_by="month")
-    assert body == {
-        "data": [],
-        "meta": {"total": 0, "groups": 0, "group_by": "month", "warnings": []},
-    }
+    assert body["data"] == []
+    assert body["meta"] == meta("month", 0, total=0)
 
 
 async def test_meilisearch_only_for_q(app: FastAPI, loaded: httpx.AsyncClient) -> None:
@@ -421,7 +430,7 @@ def _truth_by_year() -> list[Row]:
 async def test_figures_per_year_match_the_ground_truth(corpus: LoadedCorpus) -> None:
     body = await _stats(corpus.client, group_by="year", sort="key", source="synthetic")
     assert body["meta"]["total"] == SYNTHETIC
-    assert body["data"] == _truth_by_year()
+    assert core(body["data"]) == _truth_by_year()
 
 
 async def test_counts_per_outcome_and_remedy_type_match_the_ground_truth(

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
+from app.config import Settings
 from app.explorer import figures as figures_module
 from app.explorer.figures import FiguresCache
 from app.search.client import MeiliClient
@@ -28,6 +29,7 @@ class Clock:
 def _request(engine: Engine) -> Request:
     app = FastAPI()  # without q, nothing asks Meilisearch: the engine is all the cache uses
     app.state.engine = engine
+    app.state.settings = Settings()
     return Request({"type": "http", "app": app})
 
 

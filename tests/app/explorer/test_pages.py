@@ -223,7 +223,17 @@ async def test_figures_are_those_of_v1_stats(site: httpx.AsyncClient) -> None:
     assert [row[0] for row in rows] == [str(r["key"]) for r in stats["data"]]
     assert [row[1] for row in rows] == [str(r["count"]) for r in stats["data"]]
     # Wexmoor: 2024 has 23 000 001 (£1,550.50), 23 000 003 (£500) and 23 000 006 (£2,100).
-    assert rows[-1] == ["2024", "3", "3", "100%", "£4,150.50", "3"]
+    assert rows[-1] == ["2024", "3", "3", "100% (44–100%)", "£4,150.50", "3"]
+    table = tree.css("section.figures details.numbers")[0]
+    # Three decisions are far below MIN_RATE_N: the rate is greyed, and the page says why.
+    assert table.css("tbody tr")[-1].css("td")[2].attributes["class"] == "num unreliable"
+    assert "fewer than 30 decisions" in text(table, ".rate-note")
+    csv_link = table.css_first("p.downloads a")
+    assert csv_link is not None
+    assert csv_link.attributes["href"] == (
+        f"/v1/stats?council={WEXMOOR}&group_by=year&sort=key&format=csv"
+    )
+    assert (await site.get(csv_link.attributes["href"] or "")).status_code == 200
     charts = tree.css("section.figures svg.chart[role=img]")
     assert len(charts) == 3
     assert [text(chart, "title") for chart in charts] == [
@@ -239,7 +249,12 @@ async def test_uphold_rates_of_top_councils_against_all_matching(site: httpx.Asy
     rows = [
         [" ".join(c.text().split()) for c in row.css("th, td")] for row in table.css("tbody tr")
     ]
-    assert rows[0][:4] == ["Wexmoor District Council", "6", "3", "60%"]
+    assert rows[0][:4] == ["Wexmoor District Council", "6", "3", "60% (23–88%)"]
+    csv_link = table.css_first("p.downloads a")
+    assert csv_link is not None
+    assert csv_link.attributes["href"] == (
+        "/v1/stats?source=file&group_by=council&sort=-count&format=csv"
+    )
     # All 12 file decisions: 6 upheld of 10 with an outcome (Wexmoor's 23 000 005 and Ashcombe
     # have none) → 60%.
     assert rows[-1] == ["All matching decisions", "12", "", "60%", ""]
@@ -335,7 +350,8 @@ async def test_council_page_shows_the_profile(site: httpx.AsyncClient) -> None:
     assert text(tree, "h1") == "Wexmoor District Council"
     facts = {text(d, "dt"): text(d, "dd") for d in tree.css("dl.facts > div")}
     assert facts["Decisions"] == "6"
-    assert facts["Upheld"] == "3 (60%)"
+    assert facts["Upheld"] == "3 (60% (23–88%))"
+    assert "within the uncertainty of its rate" in text(tree, "p.comparison-summary")
     comparison = (await site.get(f"/v1/councils/{WEXMOOR}")).json()["data"]["comparison"]
     rate, peers = comparison["peer_upheld_rate"], comparison["peers"]
     assert facts["Average council"] == f"{rate:.0%} upheld, over {peers} bodies"
