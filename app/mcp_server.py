@@ -91,6 +91,15 @@ class DecisionFilter(BaseModel):
     compliance_confirmed: bool | None = Field(
         default=None, description="true: the Ombudsman confirmed the body complied"
     )
+    statute: list[str] = Field(
+        default_factory=list,
+        description="Legislation or guidance the decision relies on, by label or slug "
+        "(Care Act 2014 s42, children-act-1989-s17)",
+    )
+    updated_since: str | None = Field(
+        default=None,
+        description="Added, changed or removed since: an ISO date or date-time, or -7d",
+    )
 
     def params(self) -> Params:
         """The query string of /v1 for these filters."""
@@ -203,7 +212,9 @@ def build(app: ASGIApp) -> MCPServer:
         page: Annotated[int, Field(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Field(ge=1, le=50, description="Items per page")] = 10,
         facets: Annotated[
-            list[Literal["council", "category", "subcategory", "outcome", "year", "kind"]],
+            list[
+                Literal["council", "category", "subcategory", "outcome", "year", "kind", "statute"]
+            ],
             Field(description="Counts per value of these fields over all matches"),
         ] = [],  # noqa: B006  (copied by pydantic per call)
     ) -> dict[str, Any]:
@@ -259,8 +270,9 @@ def build(app: ASGIApp) -> MCPServer:
         description="Figures per group over the matching decisions (the same filters and q as "
         "search_decisions): count, upheld, uphold rate, remedy total, median and maximum, "
         "decisions with a payment. Group by council, category, subcategory, outcome, year, "
-        "month, remedy_type or kind. 'Which councils paid most for X since 2022' is "
-        "group_by=council, sort=-remedy_total."
+        "month, remedy_type, kind or statute, each rate with its 95% interval and whether "
+        "enough decisions back it (rate_reliable). 'Which councils paid most for X since "
+        "2022' is group_by=council, sort=-remedy_total."
     )
     async def decision_stats(
         ctx: Context,
@@ -270,11 +282,11 @@ def build(app: ASGIApp) -> MCPServer:
         sort: Annotated[
             StatsSort, Field(description="Order of the groups; - for largest first")
         ] = "-count",
-        limit: Annotated[int, Field(ge=1, le=100, description="Groups returned")] = 20,
+        per_page: Annotated[int, Field(ge=1, le=100, description="Groups returned")] = 20,
     ) -> dict[str, Any]:
         params = [
             *with_filters(filters, q), ("group_by", group_by), ("sort", sort),
-            ("limit", str(limit)),
+            ("per_page", str(per_page)),
         ]  # fmt: skip
         found, base = await call(ctx, "/v1/stats", params)
         return {**found, "api_url": f"{base}/v1/stats?{urlencode(params)}"}

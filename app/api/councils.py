@@ -606,10 +606,10 @@ def get_council(
     return {"data": {**item, **_sections(session, organisation_id), "comparison": comparison}}
 
 
-def figures_of(session: Session, slugs: list[str]) -> dict[str, dict[str, Any]]:
+def figures_of(session: Session, slugs: list[str], min_rate_n: int) -> dict[str, dict[str, Any]]:
     """The /v1/councils item of each of these bodies, by slug (unknown slugs left out): what
     other views of a body (the reconciliation service's data extension) show of it."""
     if not slugs:
         return {}
     rows = session.execute(_figures().where(col(Organisation.slug).in_(slugs))).all()
-    return {row.slug: _item(row) for row in rows}
+    return {row.slug: _item(row, min_rate_n) for row in rows}

@@ -45,6 +45,9 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "decisions": ("Decisions", "int"),
     "upheld": ("Upheld decisions", "int"),
     "upheld_rate": ("Uphold rate (0–1)", "float"),
+    "upheld_rate_low": ("Uphold rate, 95% interval low", "float"),
+    "upheld_rate_high": ("Uphold rate, 95% interval high", "float"),
+    "rate_reliable": ("Uphold rate reliable (MIN_RATE_N decisions or more)", "str"),
     "remedy_total": ("Remedy total (£)", "float"),
     "url": ("Ombudsearch API URL", "str"),
 }
@@ -161,7 +164,8 @@ async def _service(
             asked = ExtendRequest.model_validate(_json_parameter("extend", extend))
         except ValidationError as exc:
             raise _bad(f"extend: {exc.errors()[0]['msg']}") from None
-        return _answer(await run_in_threadpool(_extension, engine, asked), callback)
+        min_rate_n = request.app.state.settings.min_rate_n
+        return _answer(await run_in_threadpool(_extension, engine, asked, min_rate_n), callback)
     return _answer(manifest(request), callback)
 
 
@@ -188,13 +192,13 @@ async def service_post(
     return await _service(request, queries, extend, None)
 
 
-def _extension(engine: Engine, asked: ExtendRequest) -> dict[str, Any]:
+def _extension(engine: Engine, asked: ExtendRequest, min_rate_n: int) -> dict[str, Any]:
     wanted = [p.get("id") for p in asked.properties]
     unknown = [p for p in wanted if p not in PROPERTIES]
     if unknown:
         raise _bad(f"extend: unknown properties {unknown}; use {', '.join(PROPERTIES)}")
     with Session(engine) as session:
-        figures = figures_of(session, asked.ids)
+        figures = figures_of(session, asked.ids, min_rate_n)
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for slug in asked.ids:
         item = figures.get(slug)
@@ -202,6 +206,8 @@ def _extension(engine: Engine, asked: ExtendRequest) -> dict[str, Any]:
         for prop in wanted:
             value = None if item is None else item.get(str(prop))
             kind = PROPERTIES[str(prop)][1]
+            if isinstance(value, bool):  # the protocol has no boolean value: "true" / "false"
+                value = "true" if value else "false"
             rows[slug][str(prop)] = [] if value is None else [{kind: value}]
     return {
         "meta": [{"id": p, "name": PROPERTIES[str(p)][0]} for p in wanted],
@@ -237,10 +243,15 @@ async def suggest_entity(
 @router.get("/preview", summary="Reconciliation: a small HTML card of one body")
 def preview(request: Request, id: Annotated[str, Query(min_length=1, max_length=200)]) -> Response:
     with Session(request.app.state.engine) as session:
-        item = figures_of(session, [id]).get(id)
+        item = figures_of(session, [id], request.app.state.settings.min_rate_n).get(id)
     if item is None:
         raise ProblemError(404, f"No body with slug {id!r}", type="/problems/not-found")
-    rate = "no outcome recorded" if item["upheld_rate"] is None else f"{item['upheld_rate']:.0%}"
+    if item["upheld_rate"] is None:
+        rate = "no outcome recorded"
+    else:
+        low, high = item["upheld_rate_low"], item["upheld_rate_high"]
+        rate = f"{item['upheld_rate']:.0%} ({low:.0%}–{high:.0%})"
+        rate += "" if item["rate_reliable"] else ", too few decisions to compare"
     card = (
         '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
         f"<title>{html.escape(item['name'])}</title></head>"

@@ -93,10 +93,12 @@ async def test_stats_profile_categories_and_one_decision_agree(served: str) -> N
     async with Client(f"{served}/mcp") as client:
         stats = _json(
             await client.call_tool(
-                "decision_stats", {"group_by": "council", "sort": "-remedy_total", "limit": 5}
+                "decision_stats", {"group_by": "council", "sort": "-remedy_total", "per_page": 5}
             )
         )
-        api = _v1(served, "/v1/stats", {"group_by": "council", "sort": "-remedy_total", "limit": 5})
+        api = _v1(
+            served, "/v1/stats", {"group_by": "council", "sort": "-remedy_total", "per_page": 5}
+        )
         assert stats["data"] == api["data"]
         assert stats["meta"]["total"] == DEMO
         slug = stats["data"][0]["key"]

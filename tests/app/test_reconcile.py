@@ -134,7 +134,7 @@ async def test_suggest_and_preview(corpus: LoadedCorpus) -> None:
     )
     assert card.status_code == 200
     assert "Bluebell Meadow Care Homes Limited" in card.text
-    assert "2 decisions · upheld 100%" in card.text
+    assert "2 decisions · upheld 100% (34%–100%), too few decisions to compare" in card.text
     missing = await corpus.client.get("/reconcile/preview", params={"id": "no-such-body"})
     assert missing.status_code == 404
 
@@ -143,7 +143,10 @@ async def test_data_extension_gives_the_figures_of_v1(corpus: LoadedCorpus) -> N
     proposed = await _get(corpus, "/reconcile/properties", type="body")
     jsonschema.validate(proposed, schemas.PROPERTIES)
     ids = ["quillmoor-county-council", "no-such-body"]
-    wanted = [{"id": p} for p in ("decisions", "upheld", "upheld_rate", "remedy_total")]
+    wanted = [
+        {"id": p}
+        for p in ("decisions", "upheld", "upheld_rate", "upheld_rate_low", "rate_reliable")
+    ]
     response = await corpus.client.post(
         "/reconcile", data={"extend": json.dumps({"ids": ids, "properties": wanted})}
     )
@@ -156,7 +159,8 @@ async def test_data_extension_gives_the_figures_of_v1(corpus: LoadedCorpus) -> N
         "decisions": [{"int": council["decisions"]}],
         "upheld": [{"int": council["upheld"]}],
         "upheld_rate": [{"float": council["upheld_rate"]}],
-        "remedy_total": [{"float": council["remedy_total"]}],
+        "upheld_rate_low": [{"float": council["upheld_rate_low"]}],
+        "rate_reliable": [{"str": "false"}],
     }
     assert council["decisions"] == 3
     assert extension["rows"]["no-such-body"] == {p["id"]: [] for p in wanted}
