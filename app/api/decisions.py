@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import math
 from typing import Annotated, Any, Literal
@@ -13,14 +14,15 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from app.api.decision_schemas import DecisionList, DecisionOut
-from app.api.degraded import search_in_postgres
+from app.api.degraded import facet_counts, search_in_postgres
 from app.api.labels import council_warnings, current_labels
-from app.api.query import FullText, decision_filters
+from app.api.query import FullText, SemanticRatio, decision_filters, hybrid_of
 from app.db import SessionDep
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
-from app.search.filters import DecisionFilters, meili_filter
+from app.search.filters import DecisionFilters, meili_filter, sql_conditions
+from app.search.matching import Hybrid, matching_references, reference_in
 from app.vocabulary import normalise_reference, pence_to_pounds, reference_slug
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
@@ -137,11 +139,13 @@ def meili_search_body(
     page: int,
     per_page: int,
     wanted: list[str],
+    hybrid: Hybrid | None = None,
 ) -> dict[str, Any]:
     """The Meilisearch search request for one /v1/decisions query (validated values).
 
     A function of its own so the benchmark can send the very same request straight to
-    Meilisearch and compare (SPEC §6).
+    Meilisearch and compare (SPEC §6). Without `hybrid` (semantic=0) it is the keyword request
+    it always was, key for key.
     """
     body: dict[str, Any] = {
         "q": text,
@@ -162,6 +166,8 @@ def meili_search_body(
             highlightPreTag=_PRE,
             highlightPostTag=_POST,
         )
+    if hybrid is not None:
+        body.update(hybrid.fields())
     return body
 
 
@@ -196,6 +202,7 @@ async def search_decisions(
             examples=["council,outcome"],
         ),
     ] = None,
+    semantic: SemanticRatio = 0.0,
 ) -> dict[str, Any]:
     wanted = [f.strip() for f in (facets or "").split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FACETS]
@@ -207,15 +214,21 @@ async def search_decisions(
             title="Invalid parameters",
         )
     text = (q or "").strip()
-    body = meili_search_body(text, filters, sort, page, per_page, wanted)
+    hybrid = hybrid_of(text, semantic)
+    body = meili_search_body(text, filters, sort, page, per_page, wanted, hybrid)
     index = request.app.state.index_name
     degraded: list[str] = []
+    notes = ["semantic has no effect without q."] if semantic > 0 and not text else []
     try:
-        found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+        if hybrid is None:
+            found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+        else:
+            found = await _hybrid_search(request, body, text, filters, hybrid, wanted)
     except MeiliUnavailable as exc:
-        if text:  # full text needs Meilisearch: say so, and when to come back
+        if text or semantic > 0:  # full text needs Meilisearch: say so, and when to come back
+            detail = "Full-text search is unavailable; try again shortly, or leave out "
             raise ProblemError(
-                503, "Full-text search is unavailable; try again shortly, or leave out q.",
+                503, detail + ("q." if text else "semantic."),
                 type="/problems/search-unavailable", title="Search unavailable",
                 headers={"Retry-After": "5"},
             ) from exc  # fmt: skip
@@ -239,7 +252,7 @@ async def search_decisions(
     if filters.council:
         wanted_labels["council"] = [*wanted_labels.get("council", []), *filters.council]
     labels = await current_labels(request, wanted_labels)
-    warnings = council_warnings(labels.council, filters.council) + degraded
+    warnings = council_warnings(labels.council, filters.council) + degraded + notes
     names = {"council": labels.council, "category": labels.category,
              "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS}  # fmt: skip
     links = FacetLinks(request)
@@ -274,6 +287,36 @@ async def search_decisions(
             "prev": _url(request, page=page - 1) if 1 < page <= pages + 1 else None,
         },
     }
+
+
+async def _hybrid_search(
+    request: Request,
+    body: dict[str, Any],
+    text: str,
+    filters: DecisionFilters,
+    hybrid: Hybrid,
+    wanted: list[str],
+) -> dict[str, Any]:
+    """A hybrid search's page, with the total and facets of its match set (matching.py).
+
+    The page is Meilisearch's hybrid ranking; the total and the facet counts are those of the
+    references `matching_references` lists (asked at the same time), so they agree with
+    /v1/stats, the export and the feed for the same query. Facets are counted in PostgreSQL
+    over those references, since Meilisearch's hybrid facet counts do not follow that rule.
+    """
+    state = request.app.state
+    page_body = {**body, "facets": []}
+    found, references = await asyncio.gather(
+        state.meili.request("POST", f"/indexes/{state.index_name}/search", page_body),
+        matching_references(state.meili, state.index_name, text, filters, hybrid),
+    )
+    found["totalHits"] = len(references)
+    if wanted:
+        conditions = [*sql_conditions(filters), reference_in(references)]
+        found["facetDistribution"] = await run_in_threadpool(
+            facet_counts, state.engine, [FACETS[f] for f in wanted], conditions
+        )
+    return dict(found)
 
 
 @router.get(

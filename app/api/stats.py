@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from app.api.decisions import OUTCOME_LABELS
 from app.api.labels import council_warnings, current_labels
-from app.api.query import FullText, decision_filters, full_text_references
+from app.api.query import FullText, SemanticRatio, decision_filters, full_text_references
 from app.db import SessionDep
 from app.problems import problem_responses
 from app.search.filters import (
@@ -305,8 +305,9 @@ async def get_stats(
     limit: Annotated[
         int, Query(ge=1, le=1000, description="Groups returned, 1–1000", examples=[100])
     ] = 100,
+    semantic: SemanticRatio = 0.0,
 ) -> dict[str, Any]:
-    references = await full_text_references(request, q, filters)
+    references = await full_text_references(request, q, filters, semantic)
     warnings: list[str] = []
     if references is not None and len(references) >= MAX_MATCHES:
         warnings.append(f"q matched more than {MAX_MATCHES:,} decisions; figures cover the first")
