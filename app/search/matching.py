@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.search.client import MeiliClient
 from app.search.embeddings import EMBEDDER
-from app.search.filters import DECISIONS, DecisionFilters, meili_filter
+from app.search.filters import DECISIONS, DecisionFilters, meili_filter, quote
 from app.search.index import SETTINGS
 
 MAX_MATCHES: int = SETTINGS["pagination"]["maxTotalHits"]
@@ -41,6 +41,16 @@ class Hybrid:
             "hybrid": {"embedder": EMBEDDER, "semanticRatio": self.ratio},
             "vector": self.vector,
         }
+
+
+def nearest_fields(hybrid: Hybrid) -> dict[str, Any]:
+    """What a search body adds to list the SEMANTIC_NEIGHBOURS nearest to `q` in meaning."""
+    return {**Hybrid(1.0, hybrid.vector).fields(), "limit": SEMANTIC_NEIGHBOURS}
+
+
+def reference_filter(references: list[str]) -> str:
+    """A Meilisearch filter for these references (each a quoted literal)."""
+    return f"reference IN [{', '.join(quote(r) for r in references)}]"
 
 
 async def _references(meili: MeiliClient, index_name: str, body: dict[str, Any]) -> list[str]:
@@ -68,11 +78,7 @@ async def matching_references(
     }
     if hybrid is None:
         return await _references(meili, index_name, keyword)
-    nearest = {
-        **keyword,
-        **Hybrid(1.0, hybrid.vector).fields(),
-        "limit": SEMANTIC_NEIGHBOURS,
-    }
+    nearest = {**keyword, **nearest_fields(hybrid)}
     words, meaning = await asyncio.gather(
         _references(meili, index_name, keyword), _references(meili, index_name, nearest)
     )

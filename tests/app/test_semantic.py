@@ -356,6 +356,22 @@ async def _export_count(corpus: LoadedCorpus, **params: Any) -> int:
     return len([line for line in response.text.splitlines() if line.strip()])
 
 
+async def test_hybrid_counts_keyword_matches_among_the_nearest_once(corpus: LoadedCorpus) -> None:
+    query: dict[str, Any] = {"q": "bins", "semantic": 0.5}
+    keyword = (await corpus.client.get("/v1/decisions", params={**query, "semantic": 0})).json()
+    body = (await corpus.client.get("/v1/decisions", params={**query, "facets": "outcome"})).json()
+    total = body["meta"]["total"]
+    # many of the 100 nearest to "bins" say "bins": counted once
+    assert keyword["meta"]["total"] < total < keyword["meta"]["total"] + SEMANTIC_NEIGHBOURS
+    assert await _export_count(corpus, **query) == total
+    assert sum(v["count"] for v in body["facets"]["outcome"]) <= total
+    stats = await corpus.client.get("/v1/stats", params={**query, "group_by": "outcome"})
+    by_outcome = {row["key"]: row["count"] for row in stats.json()["data"]}
+    assert {v["value"]: v["count"] for v in body["facets"]["outcome"]} == {
+        k: n for k, n in by_outcome.items() if k is not None
+    }
+
+
 @pytest.mark.parametrize("semantic", [0.5, 1.0])
 async def test_hybrid_totals_agree_with_stats_export_and_feed(
     corpus: LoadedCorpus, semantic: float
