@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 
 from app import migrate
-from app.api.decisions import meili_search_body
+from app.api.decisions import FACETS, meili_search_body
 from app.api.similar import meili_similar_body
 from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine
@@ -201,13 +202,15 @@ def _embedding_p50() -> tuple[float, float]:
 
 def _rss(load_model: bool) -> float:
     """MB of a fresh process that imports the app (and loads the model when told)."""
+    # VmRSS, not ru_maxrss: Linux keeps the high-water mark across exec, so a child would
+    # report this (larger) process's peak.
     code = (
-        "import resource, app.main, app.search.embeddings as e\n"
+        "import psutil, app.main, app.search.embeddings as e\n"
         + ("e.embedder().embed_query('x')\n" if load_model else "")
-        + "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        + "print(psutil.Process().memory_info().rss)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip()) / 1024
+    return int(out.stdout.strip()) / 1e6
 
 
 async def _index_sizes(services: Services) -> tuple[float, float]:
@@ -267,20 +270,32 @@ def _speed(services: Services, options: Options) -> None:
     print(f"query embedding (in-process, 2,000 queries): p50 {p50:.3f} ms, p99 {p99:.3f} ms; "
           "target p50 < 5 ms")  # fmt: skip
     references = sample_references(services, 200)
-    with api_server(services) as (port, _):
+    with api_server(services) as (port, pid):
         lines = []
-        for q in ("delay", "school transport refused"):
-            target = "/v1/decisions?" + urllib.parse.urlencode({"q": q, "semantic": 0.5})
-            hybrid = Hybrid(0.5, embedder().embed_query(q))
+        for q, ratio, facets in (
+            ("delay", 0.0, ""),
+            ("delay", 0.5, ""),
+            ("school transport refused", 0.0, ""),
+            ("school transport refused", 0.5, ""),
+            ("school transport refused", 0.5, "council,outcome"),
+        ):
+            params = {"q": q, "semantic": ratio, **({"facets": facets} if facets else {})}
+            target = "/v1/decisions?" + urllib.parse.urlencode(params)
+            hybrid = Hybrid(ratio, embedder().embed_query(q)) if ratio else None
+            wanted = [FACETS[f] for f in facets.split(",") if f]
             body = meili_search_body(q, DecisionFilters(), None, 1, 20, [], hybrid)
-            ours = measure_latency(port, [get_request(port, target)], 20, options.requests // 5)
+            body["facets"] = wanted
+            ours = measure_latency(port, [get_request(port, target)], 20, options.requests // 2)
             raw = measure_latency(
                 meili_port,
                 [post_request(meili_port, f"/indexes/{NAME}/search", body_bytes(body), key)],
                 20,
-                options.requests // 5,
+                options.requests // 2,
             )
-            lines.append((f"hybrid 0.5 q={q!r}", ours, raw))
+            label = f"{'hybrid 0.5' if ratio else 'keyword'} q={q!r}" + (
+                " +facets" if facets else ""
+            )
+            lines.append((label, ours, raw))
         ours_req = [
             get_request(port, f"/v1/decisions/{r.replace(' ', '-')}/similar") for r in references
         ]
@@ -296,17 +311,19 @@ def _speed(services: Services, options: Options) -> None:
         ours = measure_latency(port, ours_req, 20, options.requests)
         raw = measure_latency(meili_port, raw_req, 20, options.requests)
         lines.append(("/similar (200 references)", ours, raw))
+        served = psutil.Process(pid).memory_info().rss / 1e6
         for name, ours, raw in lines:
             print(
-                f"  {name:<36} ours p50 {ours.p(50):6.1f} ms p99 {ours.p(99):6.1f} | raw p50 "
+                f"  {name:<52} ours p50 {ours.p(50):6.1f} ms p99 {ours.p(99):6.1f} | raw p50 "
                 f"{raw.p(50):6.1f} ms p99 {raw.p(99):6.1f} | x{ours.p(50) / raw.p(50):.2f} | "
                 f"errors {ours.errors + raw.errors}"
             )
+    print(f"API server RSS after these requests (model loaded at start-up): {served:,.0f} MB")
     with_vectors, without = asyncio.run(_index_sizes(services))
     print(f"index size: {with_vectors:,.0f} MB with vectors, {without:,.0f} MB without "
           f"({options.count:,} decisions, Meilisearch usedDatabaseSize)")  # fmt: skip
-    print(f"API process RSS (fresh, app imported): {_rss(False):,.0f} MB without the model, "
-          f"{_rss(True):,.0f} MB with it")  # fmt: skip
+    print(f"a fresh process importing the app: RSS {_rss(False):,.0f} MB without the model "
+          f"loaded, {_rss(True):,.0f} MB with it")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"this process's peak RSS: {peak:,.0f} MB")
 
