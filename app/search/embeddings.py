@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from app.search.boilerplate import about_lines
 
 MODEL_NAME = "wordllama-0.4.0.post1/l2_supercat-256"  # stored beside each vector
@@ -55,11 +57,20 @@ class Embedder:
         self._model = model
 
     def embed(self, texts: list[str]) -> list[list[float]]:
-        """One unit vector per text, in one vectorised pass."""
+        """One unit vector per text, in vectorised batches of BATCH texts.
+
+        wordllama pads a batch to its longest text and averages under a mask, so the texts go
+        in shortest first: a batch then holds texts of about one length and pads little (the
+        result of each text does not depend on its batch).
+        """
         if not texts:
             return []
-        matrix = self._model.embed(texts, norm=True, batch_size=BATCH)
-        return [[round(float(x), 6) for x in row] for row in matrix.round(6)]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        matrix = self._model.embed([texts[i] for i in order], norm=True, batch_size=BATCH)
+        rows = np.empty(matrix.shape, dtype=np.float64)
+        rows[order] = matrix
+        result: list[list[float]] = rows.round(6).tolist()
+        return result
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed([text])[0]
