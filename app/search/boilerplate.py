@@ -39,9 +39,14 @@ _STANDARD = re.compile("|".join(f"(?:{s})" for s in STANDARD_SENTENCES))
 _BULLET = re.compile(r"^\s*(?:[-•*]|\d{1,3}[.)])\s*")
 
 
+_BULLET_START = frozenset("-•*0123456789")
+
+
 def normalise_line(line: str) -> str:
-    text = _BULLET.sub("", line).strip().casefold()
-    return text.replace("\u2019", "'").replace("\u2018", "'")
+    text = line.strip()
+    if text[:1] in _BULLET_START:  # most lines are not numbered: skip the regex for them
+        text = _BULLET.sub("", text, count=1)
+    return text.casefold().replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _section_lines(sections: Mapping[str, Any], keys: tuple[str, ...]) -> set[str]:
