@@ -112,12 +112,5 @@ def search_in_postgres(
     return {
         "hits": hits,
         "totalHits": total,
-        "facetDistribution": facet_counts(engine, facet_attributes, conditions),
+        "facetDistribution": {a: _facet(engine, a, conditions) for a in facet_attributes},
     }
-
-
-def facet_counts(
-    engine: Engine, attributes: list[str], conditions: list[ColumnElement[bool]]
-) -> dict[str, dict[str, int]]:
-    """Meilisearch-shaped facetDistribution of the decisions `conditions` select."""
-    return {a: _facet(engine, a, conditions) for a in attributes}
