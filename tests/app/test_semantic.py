@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
@@ -68,7 +69,7 @@ async def corpus(
     settings: Settings, services: Services, template_database: str
 ) -> AsyncIterator[LoadedCorpus]:
     """The shared API corpus (1,103 decisions) plus the two boilerplate decisions."""
-    name = "test_semantic_corpus"
+    name = f"test_{uuid.uuid4().hex[:12]}"
     extra = [_raw(ABOUT_SCHOOL, "school"), _raw(ONLY_BOILERPLATE, "ofsted")]
     with scratch_database(services, name, template_database) as url:
         async for loaded in loaded_corpus(settings, services, url, name, extra=extra):
