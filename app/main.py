@@ -15,7 +15,17 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import mcp_server, problems
-from app.api import categories, councils, decisions, export, feed, health, metrics, stats
+from app.api import (
+    categories,
+    councils,
+    decisions,
+    export,
+    feed,
+    health,
+    metrics,
+    similar,
+    stats,
+)
 from app.api.export import ExportSlots
 from app.api.labels import LabelCache
 from app.api.strictness import reject_unknown_parameters
@@ -29,6 +39,7 @@ from app.observability import HttpMetrics, MetricsMiddleware, RequestIdMiddlewar
 from app.ratelimit import RateLimitMiddleware
 from app.reconcile import routes as reconcile
 from app.search.client import MeiliClient, MeiliError
+from app.search.embeddings import embedder
 from app.search.index import ensure_index
 from app.search.keys import ensure_search_key, search_key
 from app.search.refill import index_lost, refill
@@ -143,6 +154,9 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
         app.state.meili = MeiliClient(services.meili_url, key, timeout=settings.meili_timeout_s)
         app.state.index_name = index
         app.state.labels = LabelCache(app.state.engine)
+        # The query-embedding model, loaded now (under a second) rather than by the first
+        # hybrid search; a broken install fails here, not in a request.
+        await asyncio.to_thread(embedder)
         # The first attempt is awaited (searches work as soon as the app answers); if
         # Meilisearch is down, later attempts run in the background while the app serves.
         prepared = await _prepare_search(services, index, attempts=1)
@@ -213,6 +227,7 @@ def create_app(settings: Settings, services: Services) -> FastAPI:
     # /v1/decisions/export and /feed.atom before /v1/decisions/{reference}, which would take them.
     app.include_router(export.router)
     app.include_router(feed.router)
+    app.include_router(similar.router)  # /v1/decisions/{reference}/similar
     app.include_router(decisions.router)
     app.include_router(stats.router)
     app.include_router(councils.router)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    REAL,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -161,6 +162,11 @@ class Decision(SQLModel, table=True):
     source: str = Field(sa_column=Column(Text, nullable=False))
     content_hash: str = Field(sa_column=Column(Text, nullable=False))
     parser_version: str = Field(sa_column=Column(Text, nullable=False))
+    # What the decision is about as one unit vector (app/search/embeddings.py), and the model
+    # that computed it: a reindex sends stored vectors and never recomputes them; only
+    # `ombudsman reindex --embeddings`, or a vector of another model, does.
+    embedding: list[float] | None = Field(default=None, sa_column=Column(ARRAY(REAL)))
+    embedding_model: str | None = Field(default=None, sa_column=Column(Text))
     # False from the moment PostgreSQL holds a version Meilisearch has not confirmed: an ingest
     # killed between the two commits leaves it False, and the next run indexes it.
     indexed: bool = Field(

@@ -1,6 +1,7 @@
 """`python -m bench`: run the benchmarks on the local stack under `.data/bench`, print the figures.
 
-Ingest (issue 4) first, then search (issue 5). `--only search` skips the ingest benchmark, whose
+Ingest (issue 4) first, then search (issue 5), then semantic search (issue 14: relevance on a
+judged set, hybrid and /similar speed). `--only search` skips the ingest benchmark, whose
 raw-indexing half alone takes minutes; the search corpus is loaded once and reused.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import ingest_bench, search_bench
+from bench import ingest_bench, search_bench, semantic_bench
 
 
 def main() -> None:
@@ -22,7 +23,9 @@ def main() -> None:
         default=10_000,
         help="synthetic decisions parsed and ingested by the ingest benchmark (default 10,000)",
     )
-    parser.add_argument("--only", choices=["search", "ingest"], help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=["search", "ingest", "semantic"], help="run one benchmark"
+    )
     parser.add_argument("--skip-ingest", action="store_true", help="same as --only search")
     parser.add_argument(
         "--duration", type=float, default=10.0, help="seconds of each 16-client run (default 10)"
@@ -37,12 +40,13 @@ def main() -> None:
     only = "search" if args.skip_ingest else args.only
     if only in (None, "ingest"):
         ingest_bench.run(args.ingest_count)
+    options = search_bench.Options(
+        count=args.count, duration=args.duration, requests=args.requests, soak=args.soak
+    )
     if only in (None, "search"):
-        search_bench.run(
-            search_bench.Options(
-                count=args.count, duration=args.duration, requests=args.requests, soak=args.soak
-            )
-        )
+        search_bench.run(options)
+    if only in (None, "semantic"):
+        semantic_bench.run(options)
 
 
 if __name__ == "__main__":

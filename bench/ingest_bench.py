@@ -3,7 +3,8 @@
 - parse: documents a second on one core (`parse_text` over the synthetic corpus, in-process).
 - raw Meilisearch: the same documents, already mapped, sent straight to a fresh index with the
   same settings in batches of the loader's BATCH_SIZE, waiting for every task: the ceiling our
-  ingest can approach.
+  ingest can approach. Twice: with each document's embedding (computed beforehand, untimed),
+  and with `_vectors` null, to show what indexing vectors costs Meilisearch.
 - ingest: `Loader` end to end (read JSON lines, parse, upsert into PostgreSQL, index), then a
   second run of the same file (everything unchanged).
 The services are the local stack under `.data/bench` (or DATABASE_URL / MEILI_URL).
@@ -25,11 +26,12 @@ from app.config import PROJECT_ROOT, get_settings
 from app.db import make_engine
 from app.models import Decision, Organisation
 from app.search.client import MeiliClient
+from app.search.embeddings import MODEL_NAME
 from app.search.index import delete_index, document_for, ensure_index
 from app.stack import local_services
 from ingest.demo import generate, write_jsonl
 from ingest.documents import iter_raw_documents
-from ingest.load import BATCH_SIZE, Loader
+from ingest.load import BATCH_SIZE, Loader, embeddings_of
 from ingest.parse.record import parse_text
 
 
@@ -59,10 +61,13 @@ def _fresh_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-async def bench_raw_meili(meili: MeiliClient, count: int) -> float:
+async def bench_raw_meili(meili: MeiliClient, count: int, *, vectors: bool) -> float:
+    """Raw indexing of the mapped documents; with `vectors`, each carries its embedding
+    (computed beforehand, untimed): the ceiling of an ingest that embeds."""
     documents = []
-    for n, d in enumerate(generate(count, seed=2)):
-        record = d.truth
+    records = [d.truth for d in generate(count, seed=2)]
+    embedded = embeddings_of(records) if vectors else [None] * count
+    for n, (record, vector) in enumerate(zip(records, embedded, strict=True)):
         organisation = Organisation(
             slug=record.council_slug or "x",
             name=record.council_name or "x",
@@ -72,6 +77,8 @@ async def bench_raw_meili(meili: MeiliClient, count: int) -> float:
             **record.model_dump(exclude={"council_name", "council_slug", "body_type", "payments"}),
             organisation_id=n,
             content_hash=str(n),
+            embedding=vector,
+            embedding_model=MODEL_NAME if vector else None,
         )
         documents.append(document_for(decision, organisation))
     name = "bench_raw"
@@ -120,16 +127,21 @@ def run(count: int) -> None:
             path = Path(tmp) / "corpus.jsonl"
             write_jsonl(path, count, seed=2)
 
-            async def go() -> tuple[float, tuple[float, float, int]]:
+            async def go() -> tuple[float, float, tuple[float, float, int]]:
                 async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
-                    raw = await bench_raw_meili(meili, count)
+                    plain = await bench_raw_meili(meili, count, vectors=False)
+                    raw = await bench_raw_meili(meili, count, vectors=True)
                     ours = await bench_ingest(engine, meili, path)
-                    return raw, ours
+                    return plain, raw, ours
 
-            raw, (rate, second_ratio, created) = asyncio.run(go())
+            plain, raw, (rate, second_ratio, created) = asyncio.run(go())
         engine.dispose()
-    print(f"raw Meilisearch indexing: {raw:,.0f} documents/s (batches of {BATCH_SIZE})")
     print(
-        f"ingest end to end: {rate:,.0f} decisions/s ({created} created) = {rate / raw:.0%} of raw"
+        f"raw Meilisearch indexing: {raw:,.0f} documents/s with their vectors, {plain:,.0f} "
+        f"without (batches of {BATCH_SIZE})"
+    )
+    print(
+        f"ingest end to end (embedding included): {rate:,.0f} decisions/s ({created} created) = "
+        f"{rate / raw:.0%} of raw with vectors, {rate / plain:.0%} of raw without"
     )
     print(f"second run of the same file: {second_ratio:.1%} of the first run's time")

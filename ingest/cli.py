@@ -464,13 +464,23 @@ def _with_meili(settings: Settings, work: Callable[[Any, Any], Awaitable[T]]) ->
 
 
 @cli.command()
-def reindex() -> None:
+def reindex(
+    embeddings: bool = typer.Option(
+        False,
+        "--embeddings",
+        help="Recompute every stored embedding first (after changing the model or what is "
+        "embedded); without it only the missing ones are computed.",
+    ),
+) -> None:
     """Rebuild the Meilisearch index from PostgreSQL into a new index, then swap it in."""
     from ingest.maintenance import rebuild_index
 
     settings = get_settings()
     _configure_logging(settings)
-    count = _with_meili(settings, lambda e, m: rebuild_index(e, m, settings.meili_index))
+    count = _with_meili(
+        settings,
+        lambda e, m: rebuild_index(e, m, settings.meili_index, embeddings=embeddings),
+    )
     err.print(f"reindexed {count} decisions into {settings.meili_index}")
 
 

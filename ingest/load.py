@@ -10,6 +10,9 @@ Rules this module keeps:
   confirms its task; a run killed in between leaves it unmarked and the next run indexes it.
 - Meilisearch indexes batch N while PostgreSQL takes batch N+1 (at most a few tasks in flight),
   so the slower of the two sets the pace, not their sum.
+- Each created or changed decision gets its embedding (what it is about, as a vector) in the
+  same transaction, computed for the whole run at once; an unchanged one is never parsed, so
+  never embedded again.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlmodel import Session, SQLModel, col
 from app.models import Decision, IngestRun, Organisation, utcnow
 from app.observability import INGEST_DOCUMENTS
 from app.search.client import MeiliClient
+from app.search.embeddings import MODEL_NAME, embedder, embedding_text
 from app.search.index import document_for, send_all
 from ingest.documents import RawDocument
 from ingest.parse.model import PARSER_VERSION, ParsedDecision, text_fingerprint, text_hash
@@ -144,6 +148,14 @@ def _decision_row(
     }
 
 
+def embeddings_of(records: list[ParsedDecision]) -> list[list[float] | None]:
+    """Each record's vector (None for a record with no text to embed), in one batch."""
+    texts = [embedding_text(r.summary, r.sections) for r in records]
+    wanted = [t for t in texts if t]
+    vectors = iter(embedder().embed(wanted) if wanted else [])
+    return [next(vectors) if t else None for t in texts]
+
+
 class Loader:
     def __init__(self, engine: Engine, meili: MeiliClient, index_name: str) -> None:
         self.engine = engine
@@ -260,6 +272,9 @@ class Loader:
                 )
                 for item in run
             ]
+            for row, vector in zip(rows, embeddings_of(records), strict=True):
+                row["embedding"] = vector
+                row["embedding_model"] = MODEL_NAME if vector else None
             # Core statements with a list of rows: executemany batches them ("insertmanyvalues");
             # the ORM's bulk path costs several times more per row here.
             connection = session.connection()

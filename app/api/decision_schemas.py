@@ -83,8 +83,8 @@ class DecisionFields(BaseModel):
     )
 
 
-class DecisionSummary(DecisionFields):
-    """What a result list needs: key fields and the summary, not the full text."""
+class ListedFields(DecisionFields):
+    """What every list of decisions (search, similar) carries of each."""
 
     updated_at: datetime | None = Field(
         None,
@@ -92,6 +92,10 @@ class DecisionSummary(DecisionFields):
         "sort=-updated_at use); null only for a document indexed before it was recorded",
         examples=["2026-12-01T09:30:00Z"],
     )
+
+
+class DecisionSummary(ListedFields):
+    """What a result list needs: key fields and the summary, not the full text."""
 
     highlights: Highlights | None = Field(
         None, description="With `q`: where the words matched; null without `q`"
@@ -261,3 +265,38 @@ class DecisionRecord(DecisionFields):
 
 class DecisionOut(BaseModel):
     data: DecisionRecord = Field(description="The decision")
+
+
+class SimilarDecision(ListedFields):
+    """A decision like the one asked about, with how alike the two are."""
+
+    score: float = Field(
+        description="Similarity from 0 to 1 (Meilisearch's ranking score: 1 is the same "
+        "meaning, 0.5 unrelated); the list is in descending order of it",
+        examples=[0.93],
+    )
+
+
+class SimilarMeta(BaseModel):
+    reference: str = Field(description="The decision they are like", examples=["17 015 692"])
+    per_page: int = Field(description="At most this many", examples=[10])
+    warnings: list[str] = Field(
+        description="Why the list may be empty or short (e.g. a decision with no text to compare)",
+        examples=[[]],
+    )
+
+
+class SimilarLinks(BaseModel):
+    self: str = Field(
+        description="This list", examples=["/v1/decisions/17-015-692/similar?per_page=5"]
+    )
+    decision: str = Field(description="The decision itself", examples=["/v1/decisions/17-015-692"])
+
+
+class SimilarList(BaseModel):
+    data: list[SimilarDecision] = Field(
+        description="The most similar decisions matching the filters, the decision itself "
+        "excluded, most similar first"
+    )
+    meta: SimilarMeta = Field(description="What was asked")
+    links: SimilarLinks = Field(description="Links to this list and to the decision")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import math
 from datetime import UTC, datetime
@@ -17,12 +18,13 @@ from app.api import patterns
 from app.api.decision_schemas import DecisionList, DecisionOut
 from app.api.degraded import search_in_postgres
 from app.api.labels import council_warnings, current_labels
-from app.api.query import FullText, decision_filters
+from app.api.query import FullText, SemanticRatio, decision_filters, hybrid_of
 from app.db import SessionDep
 from app.models import Decision, DecisionVersion, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
 from app.search.filters import DecisionFilters, meili_filter
+from app.search.matching import Hybrid, nearest_fields, reference_filter
 from app.vocabulary import normalise_reference, pence_to_pounds, reference_slug
 
 router = APIRouter(prefix="/v1", tags=["decisions"])
@@ -148,11 +150,13 @@ def meili_search_body(
     page: int,
     per_page: int,
     wanted: list[str],
+    hybrid: Hybrid | None = None,
 ) -> dict[str, Any]:
     """The Meilisearch search request for one /v1/decisions query (validated values).
 
     A function of its own so the benchmark can send the very same request straight to
-    Meilisearch and compare (SPEC §6).
+    Meilisearch and compare (SPEC §6). Without `hybrid` (semantic=0) it is the keyword request
+    it always was, key for key.
     """
     body: dict[str, Any] = {
         "q": text,
@@ -173,6 +177,8 @@ def meili_search_body(
             highlightPreTag=_PRE,
             highlightPostTag=_POST,
         )
+    if hybrid is not None:
+        body.update(hybrid.fields())
     return body
 
 
@@ -209,6 +215,7 @@ async def search_decisions(
             json_schema_extra={"pattern": FACETS_PATTERN},
         ),
     ] = None,
+    semantic: SemanticRatio = 0.0,
 ) -> dict[str, Any]:
     wanted = [f.strip(" ") for f in facets.split(",")] if facets is not None else []
     unknown = [f for f in wanted if f not in FACETS]
@@ -221,15 +228,21 @@ async def search_decisions(
             title="Invalid parameters",
         )
     text = (q or "").strip()
-    body = meili_search_body(text, filters, sort, page, per_page, wanted)
+    hybrid = hybrid_of(text, semantic)
+    body = meili_search_body(text, filters, sort, page, per_page, wanted, hybrid)
     index = request.app.state.index_name
     degraded: list[str] = []
+    notes = ["semantic has no effect without q."] if semantic > 0 and not text else []
     try:
-        found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+        if hybrid is None:
+            found = await request.app.state.meili.request("POST", f"/indexes/{index}/search", body)
+        else:
+            found = await _hybrid_search(request, body, text, filters, hybrid, wanted)
     except MeiliUnavailable as exc:
-        if text:  # full text needs Meilisearch: say so, and when to come back
+        if text or semantic > 0:  # full text needs Meilisearch: say so, and when to come back
+            detail = "Full-text search is unavailable; try again shortly, or leave out "
             raise ProblemError(
-                503, "Full-text search is unavailable; try again shortly, or leave out q.",
+                503, detail + ("q." if text else "semantic."),
                 type="/problems/search-unavailable", title="Search unavailable",
                 headers={"Retry-After": "5"},
             ) from exc  # fmt: skip
@@ -253,7 +266,7 @@ async def search_decisions(
     if filters.council:
         wanted_labels["council"] = [*wanted_labels.get("council", []), *filters.council]
     labels = await current_labels(request, wanted_labels)
-    warnings = council_warnings(labels.council, filters.council) + degraded
+    warnings = council_warnings(labels.council, filters.council) + degraded + notes
     names = {"council": labels.council, "category": labels.category,
              "subcategory": labels.subcategory, "outcome": OUTCOME_LABELS,
              "statute": {label: label for label in distribution.get("statute", {})}}  # fmt: skip
@@ -289,6 +302,61 @@ async def search_decisions(
             "prev": _url(request, page=page - 1) if 1 < page <= pages + 1 else None,
         },
     }
+
+
+async def _hybrid_search(
+    request: Request,
+    body: dict[str, Any],
+    text: str,
+    filters: DecisionFilters,
+    hybrid: Hybrid,
+    wanted: list[str],
+) -> dict[str, Any]:
+    """A hybrid search's page, with the total and facets of its match set (matching.py).
+
+    The page is Meilisearch's hybrid ranking. The matches are the keyword matches K plus the
+    SEMANTIC_NEIGHBOURS nearest N, the set `matching_references` lists for stats, export and
+    feed; here it is counted without listing K (which can be every decision): |K| and K's
+    facets from one keyword count, then which of N are not in K (one search restricted to
+    N's references), and their facets. Exactly len(matching_references(...)), in a few
+    milliseconds instead of a listing of every keyword match.
+    """
+    state = request.app.state
+
+    async def search(search_body: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = await state.meili.request(
+            "POST", f"/indexes/{state.index_name}/search", search_body
+        )
+        return answer
+
+    where = meili_filter(filters)
+    attributes = [FACETS[f] for f in wanted]
+    keyword = {"q": text, "filter": where}
+    found, nearest, counted = await asyncio.gather(
+        search({**body, "facets": []}),
+        search({**keyword, **nearest_fields(hybrid), "attributesToRetrieve": ["reference"]}),
+        search({**keyword, "page": 1, "hitsPerPage": 0, "facets": attributes}),
+    )
+    near = [hit["reference"] for hit in nearest["hits"]]
+    extra: list[str] = []
+    if near:
+        among = [*where, reference_filter(near)]
+        also_words = await search(
+            {"q": text, "filter": among, "limit": len(near), "attributesToRetrieve": ["reference"]}
+        )
+        seen = {hit["reference"] for hit in also_words["hits"]}
+        extra = [ref for ref in near if ref not in seen]
+    found["totalHits"] = counted["totalHits"] + len(extra)
+    distribution = {a: dict(counted.get("facetDistribution", {}).get(a, {})) for a in attributes}
+    if attributes and extra:
+        more = await search(
+            {"q": "", "filter": [*where, reference_filter(extra)], "limit": 0, "facets": attributes}
+        )
+        for attribute, counts in more.get("facetDistribution", {}).items():
+            for value, count in counts.items():
+                distribution[attribute][value] = distribution[attribute].get(value, 0) + count
+    found["facetDistribution"] = distribution
+    return found
 
 
 @router.get(

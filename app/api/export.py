@@ -52,7 +52,7 @@ from sqlmodel import SQLModel
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api.decisions import reference_path
-from app.api.query import FullText, decision_filters, matching_conditions
+from app.api.query import FullText, SemanticRatio, decision_filters, matching_conditions
 from app.problems import ProblemError, problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 from app.vocabulary import pence_to_pounds
@@ -476,6 +476,7 @@ async def export_decisions(
             examples=["-decided_on"],
         ),
     ] = "-decided_on",
+    semantic: SemanticRatio = 0.0,
 ) -> StreamingResponse:
     kind = _format(format)
     base_url = str(request.base_url).rstrip("/")
@@ -493,7 +494,7 @@ async def export_decisions(
             headers={"Retry-After": str(EXPORT_RETRY_AFTER_S)},
         )
     try:
-        query = export_query(await matching_conditions(request, filters, q), sort)
+        query = export_query(await matching_conditions(request, filters, q, semantic), sort)
         connection = await run_in_threadpool(request.app.state.engine.connect)
     except BaseException:
         slots.give_back()

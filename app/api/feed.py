@@ -21,7 +21,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import ColumnElement, Engine, func, select
 
 from app.api.decisions import OUTCOME_LABELS, reference_path
-from app.api.query import FullText, decision_filters, matching_conditions
+from app.api.query import FullText, SemanticRatio, decision_filters, matching_conditions
 from app.problems import problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 
@@ -238,9 +238,10 @@ async def decisions_feed(
     request: Request,
     filters: Annotated[DecisionFilters, Depends(decision_filters)],
     q: FullText = None,
+    semantic: SemanticRatio = 0.0,
 ) -> Response:
     text = (q or "").strip()
-    conditions = await matching_conditions(request, filters, text)
+    conditions = await matching_conditions(request, filters, text, semantic)
     engine = request.app.state.engine
 
     def read() -> tuple[dict[str, dict[str, str]], list[Any]]:

@@ -18,8 +18,9 @@ from sqlalchemy import ColumnElement
 from app.api import patterns
 from app.problems import ProblemError
 from app.search.client import MeiliError
+from app.search.embeddings import embedder
 from app.search.filters import DecisionFilters, parse_day, slug_of, sql_conditions
-from app.search.matching import matching_references, reference_in
+from app.search.matching import Hybrid, matching_references, reference_in
 from app.vocabulary import DecisionKind, Outcome, RemedyType, Source, Status
 
 # The vocabularies are the record's own (app/vocabulary.py): one list, no copy to drift.
@@ -50,6 +51,27 @@ FullText = Annotated[
         max_length=500,
     ),
 ]
+
+
+SemanticRatio = Annotated[
+    float,
+    Query(
+        ge=0.0,
+        le=1.0,
+        description="With q: the weight of meaning against words (hybrid search). 0, the "
+        "default, is keyword search only; 0.5 mixes both; 1 ranks by meaning alone. Above 0, "
+        "the matches are the keyword matches plus the 100 decisions nearest to q in meaning "
+        "(docs/semantic.md). No effect without q.",
+        examples=[0.5],
+    ),
+]
+
+
+def hybrid_of(text: str, semantic: float) -> Hybrid | None:
+    """The hybrid search `semantic` asks for, with `text` embedded; None for keyword only."""
+    if semantic <= 0 or not text:
+        return None
+    return Hybrid(semantic, embedder().embed_query(text))
 
 
 def _invalid(param: str, detail: str) -> ProblemError:
@@ -293,15 +315,18 @@ def decision_filters(
 
 
 async def full_text_references(
-    request: Request, q: str | None, filters: DecisionFilters
+    request: Request, q: str | None, filters: DecisionFilters, semantic: float = 0.0
 ) -> list[str] | None:
-    """The references `q` matches (None without `q`: then Meilisearch is not asked at all)."""
+    """The references `q` matches (None without `q`: then Meilisearch is not asked at all);
+    with `semantic` > 0, the matches of that hybrid search (app/search/matching.py)."""
     text = (q or "").strip()
     if not text:
         return None
     state = request.app.state
     try:
-        return await matching_references(state.meili, state.index_name, text, filters)
+        return await matching_references(
+            state.meili, state.index_name, text, filters, hybrid_of(text, semantic)
+        )
     except MeiliError as exc:
         raise ProblemError(
             503, "Full-text search is unavailable; try again shortly, or leave out q.",
@@ -311,11 +336,11 @@ async def full_text_references(
 
 
 async def matching_conditions(
-    request: Request, filters: DecisionFilters, q: str | None
+    request: Request, filters: DecisionFilters, q: str | None, semantic: float = 0.0
 ) -> list[ColumnElement[bool]]:
     """SQL conditions for the filters and, with `q`, the references Meilisearch matches."""
     conditions = sql_conditions(filters)
-    references = await full_text_references(request, q, filters)
+    references = await full_text_references(request, q, filters, semantic)
     if references is not None:
         conditions.append(reference_in(references))
     return conditions

@@ -46,7 +46,7 @@ from app.api.export import (
     export_filename,
 )
 from app.api.labels import council_warnings, current_labels
-from app.api.query import FullText, decision_filters, full_text_references
+from app.api.query import FullText, SemanticRatio, decision_filters, full_text_references
 from app.api.rates import rate_fields
 from app.db import SessionDep
 from app.problems import ProblemError, problem_responses
@@ -541,10 +541,11 @@ async def get_stats(
             examples=["csv"],
         ),
     ] = "json",
+    semantic: SemanticRatio = 0.0,
 ) -> Any:
     size = per_page or limit or 100
     min_rate_n = request.app.state.settings.min_rate_n
-    references = await full_text_references(request, q, filters)
+    references = await full_text_references(request, q, filters, semantic)
     if format == "csv":
         return await _csv_response(request, filters, references, group_by, sort, min_rate_n)
     warnings: list[str] = []

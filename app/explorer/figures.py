@@ -37,9 +37,9 @@ class Figures:
     categories: list[dict[str, Any]]  # /v1/categories data (the form's choices)
 
 
-def _key(text: str, filters: DecisionFilters) -> Hashable:
+def _key(text: str, filters: DecisionFilters, semantic: float = 0.0) -> Hashable:
     values = dataclasses.astuple(filters)
-    return text, tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    return text, semantic, tuple(tuple(v) if isinstance(v, list) else v for v in values)
 
 
 class FiguresCache:
@@ -60,9 +60,11 @@ class FiguresCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def get(self, request: Request, q: str | None, filters: DecisionFilters) -> Figures:
+    async def get(
+        self, request: Request, q: str | None, filters: DecisionFilters, semantic: float = 0.0
+    ) -> Figures:
         text = (q or "").strip()
-        key = _key(text, filters)
+        key = _key(text, filters, semantic)
         kept = self._entries.get(key)
         if kept is not None and self.clock() - kept[0] < self.max_age_s:
             self._entries.move_to_end(key)
@@ -73,17 +75,22 @@ class FiguresCache:
         # who leaves does not cancel it for the others; it has its own session for that reason.
         pending = self._pending.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(self._compute(key, request, text, filters))
+            pending = asyncio.ensure_future(self._compute(key, request, text, filters, semantic))
             self._pending[key] = pending
             pending.add_done_callback(lambda _: self._pending.pop(key, None))
         return await asyncio.shield(pending)
 
     async def _compute(
-        self, key: Hashable, request: Request, text: str, filters: DecisionFilters
+        self,
+        key: Hashable,
+        request: Request,
+        text: str,
+        filters: DecisionFilters,
+        semantic: float = 0.0,
     ) -> Figures:
         """Compute the figures and keep them (once, however many readers wait for them)."""
         # The matching references are asked of Meilisearch once, for both groupings.
-        references = await full_text_references(request, text, filters)
+        references = await full_text_references(request, text, filters, semantic)
         engine = request.app.state.engine
         min_n = request.app.state.settings.min_rate_n
 

@@ -32,6 +32,7 @@ PARAMETER_LABELS = {
     "status": "On the LGSCO site",
     "further_report": "Further report",
     "compliance_confirmed": "Compliance confirmed",
+    "semantic": "Match meaning",
 }
 
 Pairs = Sequence[tuple[str, str]]
@@ -145,7 +146,7 @@ def sort_links(path: str, pairs: Pairs, current: str, has_text: bool) -> list[Or
 # list parameter its first, the others riding along as hidden inputs, as do parameters the
 # form has no field for (a sub-category, a remedy type…). `page` is dropped: a new search
 # starts at page 1; `facets` too: the page always shows its own.
-FORM_SCALARS = ("q", "sort", "remedy_min", "remedy_max", "decided_from", "decided_to")
+FORM_SCALARS = ("q", "sort", "remedy_min", "remedy_max", "decided_from", "decided_to", "semantic")
 FORM_LISTS = ("council", "category", "outcome")
 FORM_DROPPED = ("page", "facets")
 

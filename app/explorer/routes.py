@@ -17,9 +17,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from app.api import councils, decisions, stats
+from app.api import councils, decisions, similar, stats
 from app.api.decisions import OUTCOME_LABELS, SortParam
-from app.api.query import FullText, decision_filters
+from app.api.query import FullText, SemanticRatio, decision_filters
 from app.db import SessionDep
 from app.explorer import problem_page
 from app.explorer.charts import Bar, column_chart, rate_chart
@@ -36,6 +36,7 @@ from app.explorer.links import (
 )
 from app.explorer.templates import STATIC, page_url, pounds, rate, short_pounds, templates
 from app.models import Decision, Organisation
+from app.problems import ProblemError
 from app.search.filters import DecisionFilters
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(drop_empty_parameters)])
@@ -119,12 +120,14 @@ async def search_page(
     facets: Annotated[
         str | None, Query(description="Accepted, ignored: the page shows its own")
     ] = None,
+    semantic: SemanticRatio = 0.0,
 ) -> Response:
     found = await decisions.search_decisions(
-        request, filters, q=q, sort=sort, page=page, per_page=per_page, facets=FACETS
-    )
+        request, filters, q=q, sort=sort, page=page, per_page=per_page, facets=FACETS,
+        semantic=semantic,
+    )  # fmt: skip
     text = (q or "").strip()
-    figures = await request.app.state.explorer_figures.get(request, q, filters)
+    figures = await request.app.state.explorer_figures.get(request, q, filters, semantic)
     pairs = request.query_params.multi_items()
     names = {
         facet: {value["value"]: value["label"] for value in values}
@@ -164,16 +167,34 @@ async def search_page(
     )
 
 
+SIMILAR_SHOWN = 5
+
+
+async def similar_to(request: Request, reference: str) -> list[dict[str, Any]]:
+    """Up to SIMILAR_SHOWN decisions like this one, as /v1/decisions/{reference}/similar lists
+    them; none when the search engine cannot say (the page is whole without them)."""
+    state = request.app.state
+    body = similar.meili_similar_body(reference, DecisionFilters(), SIMILAR_SHOWN)
+    try:
+        hits, _ = await similar.similar_hits(
+            state.meili, state.index_name, state.engine, reference, body
+        )
+    except ProblemError:
+        return []
+    return [decisions._item(hit, with_highlights=False) for hit in hits]
+
+
 @router.get("/decisions/{reference}", response_class=HTMLResponse)
-def decision_page(
+async def decision_page(
     request: Request,
     reference: Annotated[str, Path(max_length=40)],
     session: SessionDep,
 ) -> Response:
-    record = decisions.get_decision(reference, session)["data"]
+    record = (await run_in_threadpool(decisions.get_decision, reference, session))["data"]
     canonical = page_url(record["url"])
     if request.url.path != canonical:  # 17015692 and "17 015 692" are 17-015-692
         return RedirectResponse(canonical, status_code=308)
+    alike = await similar_to(request, record["reference"])
     return templates.TemplateResponse(
         request,
         "decision.html",
@@ -181,6 +202,7 @@ def decision_page(
             "d": record,
             "api_url": record["url"],
             "outcome_label": OUTCOME_LABELS.get(record["outcome"] or "", record["outcome_text"]),
+            "similar": alike,
             "search_council": (
                 with_query("/", [("council", record["council"]["slug"])])
                 if record["council"]

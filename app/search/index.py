@@ -14,7 +14,9 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from app.models import Decision, Organisation
+from app.search.boilerplate import split_body
 from app.search.client import MeiliClient, MeiliError
+from app.search.embeddings import DIMENSIONS, EMBEDDER, MODEL_NAME
 
 PRIMARY_KEY = "id"
 
@@ -26,7 +28,8 @@ SEARCHABLE_ATTRIBUTES = [
     "category",
     "subcategory",
     "complainants",
-    "body",
+    "body",  # what the decision is about: its text without the standard paragraphs
+    "boilerplate",  # the standard paragraphs (app/search/boilerplate.py): searched last
 ]
 
 FILTERABLE_ATTRIBUTES = [
@@ -94,6 +97,9 @@ SETTINGS: dict[str, Any] = {
     "faceting": {"maxValuesPerFacet": 2_000, "sortFacetValuesBy": {"*": "count"}},
     # References are numbers people type exactly; a typo there is another decision.
     "typoTolerance": {"disableOnAttributes": ["reference"]},
+    # Vectors computed by us (app/search/embeddings.py), stored in PostgreSQL, sent in each
+    # document's `_vectors`: Meilisearch never calls a model.
+    "embedders": {EMBEDDER: {"source": "userProvided", "dimensions": DIMENSIONS}},
 }
 
 _EPOCH = date(1970, 1, 1)
@@ -119,7 +125,14 @@ def document_for(decision: Decision, organisation: Organisation | None) -> dict[
 
     A decision whose body no source names has no council fields (null), so it is found by every
     query that does not ask for a council, and counted, but never under an invented name.
+
+    `body` is the text without its standard paragraphs, which go to `boilerplate` (searched
+    last, never highlighted). `_vectors` carries the stored embedding when the current model
+    computed it, else null: Meilisearch refuses a document of a userProvided embedder that
+    lacks `_vectors.<embedder>`, and null says "no vector" (checked on 1.21).
     """
+    about, boilerplate = split_body(decision.body, decision.sections or {})
+    vector = decision.embedding if decision.embedding_model == MODEL_NAME else None
     return {
         "id": document_id(decision.reference),
         "reference": decision.reference,
@@ -141,7 +154,8 @@ def document_for(decision: Decision, organisation: Organisation | None) -> dict[
         "decided_days": days_since_epoch(decision.decided_on) if decision.decided_on else None,
         "year": decision.decided_on.year if decision.decided_on else None,
         "summary": decision.summary,
-        "body": decision.body,
+        "body": about,
+        "boilerplate": boilerplate,
         "remedy_total_pence": decision.remedy_total_pence,
         "remedy_types": decision.remedy_types,
         "has_payment": bool(decision.remedy_total_pence),
@@ -152,6 +166,7 @@ def document_for(decision: Decision, organisation: Organisation | None) -> dict[
         "updated_at": epoch_seconds(decision.updated_at),
         "statutes": [s["label"] for s in decision.statutes],  # the facet's values
         "statute_slugs": decision.statute_slugs,  # what the `statute` filter compares
+        "_vectors": {EMBEDDER: list(vector) if vector else None},
     }
 
 

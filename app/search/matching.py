@@ -8,31 +8,81 @@ one parameter, not 100,000.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import ColumnElement, Text, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.search.client import MeiliClient
-from app.search.filters import DECISIONS, DecisionFilters, meili_filter
+from app.search.embeddings import EMBEDDER
+from app.search.filters import DECISIONS, DecisionFilters, meili_filter, quote
 from app.search.index import SETTINGS
 
 MAX_MATCHES: int = SETTINGS["pagination"]["maxTotalHits"]
+# What a hybrid search (semantic > 0) matches: every keyword match of `q`, and the decisions
+# nearest to `q` in meaning, this many at most (docs/semantic.md, "Totals"). Meilisearch's own
+# totalHits cannot be the rule: in hybrid mode it depends on the page asked for (on 1.21, one
+# query reported 20 on page 1 and 2,000 on page 50), and semantic neighbours have no end.
+SEMANTIC_NEIGHBOURS = 100
+
+
+@dataclass(frozen=True)
+class Hybrid:
+    """A hybrid search: the weight of meaning against words, and `q` embedded."""
+
+    ratio: float
+    vector: list[float]
+
+    def fields(self) -> dict[str, Any]:
+        """What a Meilisearch search body adds for it."""
+        return {
+            "hybrid": {"embedder": EMBEDDER, "semanticRatio": self.ratio},
+            "vector": self.vector,
+        }
+
+
+def nearest_fields(hybrid: Hybrid) -> dict[str, Any]:
+    """What a search body adds to list the SEMANTIC_NEIGHBOURS nearest to `q` in meaning."""
+    return {**Hybrid(1.0, hybrid.vector).fields(), "limit": SEMANTIC_NEIGHBOURS}
+
+
+def reference_filter(references: list[str]) -> str:
+    """A Meilisearch filter for these references (each a quoted literal)."""
+    return f"reference IN [{', '.join(quote(r) for r in references)}]"
+
+
+async def _references(meili: MeiliClient, index_name: str, body: dict[str, Any]) -> list[str]:
+    found = await meili.request("POST", f"/indexes/{index_name}/search", body)
+    return [hit["reference"] for hit in found["hits"]]
 
 
 async def matching_references(
-    meili: MeiliClient, index_name: str, q: str, filters: DecisionFilters
+    meili: MeiliClient,
+    index_name: str,
+    q: str,
+    filters: DecisionFilters,
+    hybrid: Hybrid | None = None,
 ) -> list[str]:
-    """Every reference matching `q` and the filters, in no particular order."""
-    found = await meili.request(
-        "POST",
-        f"/indexes/{index_name}/search",
-        {
-            "q": q,
-            "filter": meili_filter(filters),
-            "limit": MAX_MATCHES,
-            "attributesToRetrieve": ["reference"],
-        },
+    """Every reference matching `q` and the filters, in no particular order.
+
+    With `hybrid`, also the SEMANTIC_NEIGHBOURS decisions nearest to `q` in meaning (under the
+    same filters): the match set of a hybrid search, whatever its ratio.
+    """
+    keyword = {
+        "q": q,
+        "filter": meili_filter(filters),
+        "limit": MAX_MATCHES,
+        "attributesToRetrieve": ["reference"],
+    }
+    if hybrid is None:
+        return await _references(meili, index_name, keyword)
+    nearest = {**keyword, **nearest_fields(hybrid)}
+    words, meaning = await asyncio.gather(
+        _references(meili, index_name, keyword), _references(meili, index_name, nearest)
     )
-    return [hit["reference"] for hit in found["hits"]]
+    return list(dict.fromkeys([*words, *meaning]))
 
 
 def reference_in(references: list[str]) -> ColumnElement[bool]:

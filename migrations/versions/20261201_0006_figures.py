@@ -8,12 +8,11 @@ unchanged text writes no version. `statutes` fill in on the next ingest (PARSER_
 so every document is parsed again). Every decision is marked for indexing again: the document
 gains `updated_at`, `statutes` and `statute_slugs`.
 
-Chained on 0004 in branch `figures`; migration 0005 (branch `semantic`) is being written in
-parallel, and at the merge one of the two is re-chained after the other (only `down_revision`
-changes: neither touches the other's tables or columns).
+Written beside 0005 and chained after it when the two branches met (neither touches the
+other's tables or columns).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 22:00:00
 """
 
@@ -24,7 +23,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

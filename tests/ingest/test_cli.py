@@ -150,3 +150,22 @@ def test_check_exits_1_on_drift(cli_env: dict[str, str], tmp_path: Path, engine:
     assert "stale: 17 015 692" in drifted.stdout
     assert ombudsman("reindex", env=cli_env).returncode == 0
     assert ombudsman("check", env=cli_env).returncode == 0
+
+
+def test_reindex_embeddings_recomputes_stored_vectors(
+    cli_env: dict[str, str], engine: Engine
+) -> None:
+    folder = corpus_path("decisions")
+    assert ombudsman("ingest", str(folder), env=cli_env).returncode == 0
+    marker = "ARRAY[1.0]::real[] || array_fill(0.0::real, ARRAY[255])"
+    with Session(engine) as session, session.begin():
+        session.execute(text(f"UPDATE decision SET embedding = {marker}"))
+    assert ombudsman("reindex", env=cli_env).returncode == 0  # stored vectors are kept
+    with Session(engine) as session:
+        assert session.scalar(text("SELECT count(*) FROM decision WHERE embedding[1] = 1")) == 2
+    redone = ombudsman("reindex", "--embeddings", env=cli_env)
+    assert redone.returncode == 0, redone.stderr
+    with Session(engine) as session:
+        assert session.scalar(text("SELECT count(*) FROM decision WHERE embedding[1] = 1")) == 0
+        models = session.scalars(text("SELECT DISTINCT embedding_model FROM decision")).all()
+    assert models == ["wordllama-0.4.0.post1/l2_supercat-256"]

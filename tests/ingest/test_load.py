@@ -236,8 +236,10 @@ async def test_check_finds_drift_and_reindex_repairs_it(
     await meili.run(
         "PUT",
         f"/indexes/{index_name}/documents",
+        # `_vectors` null: the index's userProvided embedder refuses a new document without it
         [{"id": "22000011", "reference": "22 000 011", "content_hash": "old"},
-         {"id": "99999999", "reference": "99 999 999", "content_hash": "x"}],
+         {"id": "99999999", "reference": "99 999 999", "content_hash": "x",
+          "_vectors": {"decisions": None}}],
     )  # fmt: skip
     drift = await compare(engine, meili, index_name)
     assert (drift.missing, drift.stale, drift.extra) == (
