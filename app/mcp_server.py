@@ -124,6 +124,16 @@ Words = Annotated[
         max_length=500,
     ),
 ]
+Meaning = Annotated[
+    float,
+    Field(
+        ge=0.0,
+        le=1.0,
+        description="Weight of meaning against words for q: 0 keyword search (default), 0.5 "
+        "both (finds 'a disabled child in an unsuitable B&B' for 'unsuitable temporary "
+        "accommodation'), 1 meaning alone",
+    ),
+]
 
 
 def _forwarded(request: Any) -> tuple[tuple[str, int] | None, dict[str, str]]:
@@ -190,9 +200,10 @@ def build(app: ASGIApp) -> MCPServer:
             )
         return response.json(), base_url
 
-    def with_filters(filters: DecisionFilter | None, q: str | None) -> Params:
+    def with_filters(filters: DecisionFilter | None, q: str | None, semantic: float = 0) -> Params:
         pairs = filters.params() if filters else []
-        return pairs + ([("q", q)] if q else [])
+        pairs += [("q", q)] if q else []
+        return pairs + ([("semantic", f"{semantic:g}")] if semantic else [])
 
     @server.tool(
         description="Find and count LGSCO decisions: full text and every filter of "
@@ -203,6 +214,7 @@ def build(app: ASGIApp) -> MCPServer:
     async def search_decisions(
         ctx: Context,
         q: Words = None,
+        semantic: Meaning = 0.0,
         filters: Filters = None,
         sort: Annotated[
             Literal["relevance", "decided_on", "-decided_on", "remedy_total", "-remedy_total"]
@@ -218,7 +230,9 @@ def build(app: ASGIApp) -> MCPServer:
             Field(description="Counts per value of these fields over all matches"),
         ] = [],  # noqa: B006  (copied by pydantic per call)
     ) -> dict[str, Any]:
-        params = [*with_filters(filters, q), ("page", str(page)), ("per_page", str(per_page))]
+        params = [
+            *with_filters(filters, q, semantic), ("page", str(page)), ("per_page", str(per_page)),
+        ]  # fmt: skip
         if sort:
             params.append(("sort", sort))
         if facets:
@@ -278,6 +292,7 @@ def build(app: ASGIApp) -> MCPServer:
         ctx: Context,
         group_by: GroupBy = "council",
         q: Words = None,
+        semantic: Meaning = 0.0,
         filters: Filters = None,
         sort: Annotated[
             StatsSort, Field(description="Order of the groups; - for largest first")
@@ -285,11 +300,36 @@ def build(app: ASGIApp) -> MCPServer:
         per_page: Annotated[int, Field(ge=1, le=100, description="Groups returned")] = 20,
     ) -> dict[str, Any]:
         params = [
-            *with_filters(filters, q), ("group_by", group_by), ("sort", sort),
+            *with_filters(filters, q, semantic), ("group_by", group_by), ("sort", sort),
             ("per_page", str(per_page)),
         ]  # fmt: skip
         found, base = await call(ctx, "/v1/stats", params)
         return {**found, "api_url": f"{base}/v1/stats?{urlencode(params)}"}
+
+    @server.tool(
+        description="Has this happened before? The decisions nearest in meaning to one "
+        "decision, most similar first, each with a score (1 same meaning, 0.5 unrelated), "
+        "with every filter of search_decisions: 'similar, but at other councils' or "
+        "'similar, upheld, since 2022'."
+    )
+    async def similar_decisions(
+        ctx: Context,
+        reference: Annotated[str, Field(description="The LGSCO reference", max_length=40)],
+        filters: Filters = None,
+        per_page: Annotated[int, Field(ge=1, le=50, description="How many")] = 10,
+    ) -> dict[str, Any]:
+        path = f"/v1/decisions/{reference_slug(reference.strip())}/similar"
+        params = [*with_filters(filters, None), ("per_page", str(per_page))]
+        found, base = await call(ctx, path, params)
+        items = []
+        for item in found["data"]:
+            items.append({**_compact(item, base), "score": item["score"]})
+        return {
+            "reference": found["meta"]["reference"],
+            "warnings": found["meta"]["warnings"],
+            "items": items,
+            "api_url": base + found["links"]["self"],
+        }
 
     @server.tool(
         description="One council or other body: decisions, uphold rate against bodies of its "

@@ -18,7 +18,10 @@ from app.stack import Services
 from tests.app.served import DEMO, service_env, serving
 from tests.conftest import scratch_database
 
-TOOLS = {"search_decisions", "get_decision", "decision_stats", "council_profile", "list_categories"}
+TOOLS = {
+    "search_decisions", "get_decision", "similar_decisions", "decision_stats", "council_profile",
+    "list_categories",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +154,28 @@ async def test_arguments_outside_the_schema_are_refused_before_any_request(serve
         result = await client.call_tool("search_decisions", {"per_page": 500})
         assert result.is_error
         assert "per_page" in _text(result)
+
+
+async def test_similar_and_meaning_agree_with_the_api(served: str) -> None:
+    async with Client(f"{served}/mcp") as client:
+        reference = _v1(served, "/v1/decisions", {"per_page": 1})["data"][0]["reference"]
+        similar = _json(
+            await client.call_tool(
+                "similar_decisions",
+                {"reference": reference, "per_page": 3, "filters": {"outcome": ["upheld"]}},
+            )
+        )
+        api = _v1(
+            served,
+            f"/v1/decisions/{reference.replace(' ', '-')}/similar",
+            {"per_page": 3, "outcome": "upheld"},
+        )
+        assert [(i["reference"], i["score"]) for i in similar["items"]] == [
+            (i["reference"], i["score"]) for i in api["data"]
+        ]
+        assert similar["items"]
+        meaning = _json(
+            await client.call_tool("search_decisions", {"q": "bins not collected", "semantic": 0.5})
+        )
+        api_meaning = _v1(served, "/v1/decisions", {"q": "bins not collected", "semantic": "0.5"})
+        assert meaning["total"] == api_meaning["meta"]["total"]
