@@ -28,6 +28,13 @@ def main() -> None:
     )
     parser.add_argument("--skip-ingest", action="store_true", help="same as --only search")
     parser.add_argument(
+        "--length",
+        choices=["realistic", "short"],
+        default="realistic",
+        help="decision lengths: the real corpus's (median about 1,800 words, the default) or "
+        "the short corpus of earlier runs (about 650), for comparison",
+    )
+    parser.add_argument(
         "--duration", type=float, default=10.0, help="seconds of each 16-client run (default 10)"
     )
     parser.add_argument(
@@ -39,9 +46,13 @@ def main() -> None:
     args = parser.parse_args()
     only = "search" if args.skip_ingest else args.only
     if only in (None, "ingest"):
-        ingest_bench.run(args.ingest_count)
+        ingest_bench.run(args.ingest_count, args.length)
     options = search_bench.Options(
-        count=args.count, duration=args.duration, requests=args.requests, soak=args.soak
+        count=args.count,
+        length=args.length,
+        duration=args.duration,
+        requests=args.requests,
+        soak=args.soak,
     )
     if only in (None, "search"):
         search_bench.run(options)

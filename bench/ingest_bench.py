@@ -29,7 +29,7 @@ from app.search.client import MeiliClient
 from app.search.embeddings import MODEL_NAME
 from app.search.index import delete_index, document_for, ensure_index
 from app.stack import local_services
-from ingest.demo import generate, write_jsonl
+from ingest.demo import Length, generate, write_jsonl
 from ingest.documents import iter_raw_documents
 from ingest.load import BATCH_SIZE, Loader, embeddings_of
 from ingest.parse.record import parse_text
@@ -46,8 +46,8 @@ def _machine() -> str:
     return f"{system}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
 
 
-def bench_parse(count: int) -> float:
-    texts = [(d.text, d.url, d.metadata) for d in generate(count, seed=1)]
+def bench_parse(count: int, length: Length = "realistic") -> float:
+    texts = [(d.text, d.url, d.metadata) for d in generate(count, seed=1, length=length)]
     started = time.perf_counter()
     for text, url, metadata in texts:
         parse_text(text, url=url, metadata=metadata, source="synthetic")
@@ -61,11 +61,13 @@ def _fresh_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-async def bench_raw_meili(meili: MeiliClient, count: int, *, vectors: bool) -> float:
+async def bench_raw_meili(
+    meili: MeiliClient, count: int, *, vectors: bool, length: Length = "realistic"
+) -> float:
     """Raw indexing of the mapped documents; with `vectors`, each carries its embedding
     (computed beforehand, untimed): the ceiling of an ingest that embeds."""
     documents = []
-    records = [d.truth for d in generate(count, seed=2)]
+    records = [d.truth for d in generate(count, seed=2, length=length)]
     embedded = embeddings_of(records) if vectors else [None] * count
     for n, (record, vector) in enumerate(zip(records, embedded, strict=True)):
         organisation = Organisation(
@@ -112,11 +114,11 @@ async def bench_ingest(engine: object, meili: MeiliClient, path: Path) -> tuple[
     return first.created / first_s, second_s / first_s, first.created
 
 
-def run(count: int) -> None:
+def run(count: int, length: Length = "realistic") -> None:
     settings = get_settings()
     print(f"machine: {_machine()}")
-    print(f"corpus: {count} synthetic decisions")
-    parse_rate = bench_parse(min(count, 5_000))
+    print(f"corpus: {count} synthetic decisions of {length} length")
+    parse_rate = bench_parse(min(count, 5_000), length)
     print(f"parse: {parse_rate:,.0f} decisions/s on one core")
     with local_services(settings, data_dir=PROJECT_ROOT / ".data" / "bench") as services:
         admin = services.database_url.replace("+psycopg", "").rsplit("/", 1)[0] + "/postgres"
@@ -125,12 +127,12 @@ def run(count: int) -> None:
         engine = make_engine(url, pool_size=2)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "corpus.jsonl"
-            write_jsonl(path, count, seed=2)
+            write_jsonl(path, count, seed=2, length=length)
 
             async def go() -> tuple[float, float, tuple[float, float, int]]:
                 async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
-                    plain = await bench_raw_meili(meili, count, vectors=False)
-                    raw = await bench_raw_meili(meili, count, vectors=True)
+                    plain = await bench_raw_meili(meili, count, vectors=False, length=length)
+                    raw = await bench_raw_meili(meili, count, vectors=True, length=length)
                     ours = await bench_ingest(engine, meili, path)
                     return plain, raw, ours
 

@@ -51,7 +51,7 @@ from app.models import Decision
 from app.search.client import MeiliClient, MeiliError
 from app.search.index import delete_index, ensure_index
 from app.stack import Services, local_services
-from ingest.demo import write_jsonl
+from ingest.demo import Length, write_jsonl
 from ingest.documents import iter_raw_documents
 from ingest.load import Loader
 
@@ -383,19 +383,26 @@ def database_url(services: Services) -> str:
     return services.database_url.rsplit("/", 1)[0] + f"/{NAME}"
 
 
-def _stored(services: Services) -> int:
-    """Decisions in the bench database (0 when it does not exist yet)."""
+# A realistic corpus averages about 14,000 characters a body, a short one about 4,000.
+_REALISTIC_CHARS = 8_000
+
+
+def _stored(services: Services) -> tuple[int, Length]:
+    """Decisions in the bench database (0 when it does not exist yet), and their length."""
     with psycopg.connect(_admin_url(services), autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (NAME,)).fetchone():
-            return 0
+            return 0, "short"
     engine = make_engine(database_url(services), pool_size=1)
     try:
         with Session(engine) as session:
-            return int(session.scalar(select(func.count()).select_from(Decision)) or 0)
+            count, chars = session.execute(
+                select(func.count(), func.avg(func.length(col(Decision.body))))
+            ).one()
     except Exception:  # no schema yet: a load that never finished
-        return 0
+        return 0, "short"
     finally:
         engine.dispose()
+    return int(count or 0), "realistic" if (chars or 0) > _REALISTIC_CHARS else "short"
 
 
 async def _indexed(meili: MeiliClient) -> int:
@@ -415,7 +422,7 @@ def _fresh_database(services: Services) -> str:
     return url
 
 
-async def _load(services: Services, meili: MeiliClient, count: int) -> None:
+async def _load(services: Services, meili: MeiliClient, count: int, length: Length) -> None:
     url = _fresh_database(services)
     await delete_index(meili, NAME)
     await ensure_index(meili, NAME)
@@ -423,7 +430,7 @@ async def _load(services: Services, meili: MeiliClient, count: int) -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "corpus.jsonl"
-            write_jsonl(path, count, seed=SEED)
+            write_jsonl(path, count, seed=SEED, length=length)
             summary = await Loader(engine, meili, NAME).load(iter_raw_documents(path))
     finally:
         engine.dispose()
@@ -431,18 +438,21 @@ async def _load(services: Services, meili: MeiliClient, count: int) -> None:
         raise RuntimeError(f"loaded {summary.created} of {count} decisions: {summary}")
 
 
-def ensure_corpus(services: Services, count: int) -> None:
-    """Load `count` decisions unless the database and the index already hold exactly that many."""
+def ensure_corpus(services: Services, count: int, length: Length = "realistic") -> None:
+    """Load `count` decisions of `length` unless the database and the index hold just those."""
 
     async def go() -> None:
         async with MeiliClient(services.meili_url, services.meili_key, timeout=60) as meili:
-            stored, indexed = _stored(services), await _indexed(meili)
-            if stored == indexed == count:
-                print(f"corpus: reusing {count:,} decisions in database and index {NAME!r}")
+            (stored, found), indexed = _stored(services), await _indexed(meili)
+            if stored == indexed == count and found == length:
+                print(f"corpus: reusing {count:,} {length} decisions in {NAME!r}")
                 return
-            print(f"corpus: loading {count:,} synthetic decisions (found {stored:,}/{indexed:,})")
+            print(
+                f"corpus: loading {count:,} {length} synthetic decisions "
+                f"(found {stored:,} {found}/{indexed:,})"
+            )
             started = time.perf_counter()
-            await _load(services, meili, count)
+            await _load(services, meili, count, length)
             elapsed = time.perf_counter() - started
             print(f"corpus: loaded in {elapsed:,.0f} s ({count / elapsed:,.0f} decisions/s)")
 
@@ -525,6 +535,7 @@ class Options:
     """What `python -m bench` passes in: corpus size and how long to measure."""
 
     count: int = 100_000
+    length: Length = "realistic"  # the real corpus's lengths; "short": about 650 words each
     duration: float = 10.0
     warmup: int = 50
     requests: int = 500
@@ -653,7 +664,7 @@ def run(options: Options) -> None:
     )
     print(f"load average before: {_load_average()}")
     with local_services(get_settings(), data_dir=DATA_DIR) as services:
-        ensure_corpus(services, options.count)
+        ensure_corpus(services, options.count, options.length)
         meili_port = int(urllib.parse.urlsplit(services.meili_url).port or 80)
         with api_server(services) as (port, pid):
             print(f"API: python -m app serve on port {port} (pid {pid}); Meilisearch {meili_port}")

@@ -333,5 +333,5 @@ def run(options: Options) -> None:
           f"{options.count:,} decisions")  # fmt: skip
     with local_services(get_settings(), data_dir=DATA_DIR) as services:
         asyncio.run(_relevance(services))
-        ensure_corpus(services, options.count)
+        ensure_corpus(services, options.count, options.length)
         _speed(services, options)
