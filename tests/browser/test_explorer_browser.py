@@ -85,7 +85,7 @@ def test_search_narrow_and_open_a_decision(desk: Chrome, explorer: str) -> None:
     assert css(desk, "select#outcome").get_attribute("value") == outcome
 
     # Downloads: the same query string sent to the API's endpoints.
-    anchors = all_css(desk, "p.downloads a")
+    anchors = all_css(desk, "p.query-downloads a")
     links = {a.text: urlsplit(a.get_attribute("href") or "") for a in anchors}
     assert set(links) == {"JSON", "CSV", "NDJSON", "Atom feed"}
     assert links["JSON"].path == "/v1/decisions"

@@ -124,7 +124,7 @@ async def test_page_shows_what_the_api_gives_for_the_same_query(
     shown = [text(hit, ".reference") for hit in tree.css("ol.hits li.hit")]
     assert shown == [item["reference"] for item in api["data"]]
     # The downloads are this query string sent to the API (less paging for export and feed).
-    links = {node.text(): str(node.attributes["href"]) for node in tree.css("p.downloads a")}
+    links = {node.text(): str(node.attributes["href"]) for node in tree.css("p.query-downloads a")}
     pairs = query_of(f"/?{query}")
     unpaged = [(k, v) for k, v in pairs if k not in ("page", "per_page")]
     assert links["JSON"] == f"/v1/decisions?{query}"
