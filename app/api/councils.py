@@ -19,7 +19,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Float, Integer, Numeric, Select, cast, func, or_, select
 from sqlmodel import Session, col
 
-from app.api.rates import rate_fields
+from app.api.rates import (
+    RATE_RELIABLE,
+    UPHELD_RATE,
+    UPHELD_RATE_HIGH,
+    UPHELD_RATE_LOW,
+    rate_fields,
+)
 from app.db import SessionDep
 from app.models import Decision, Organisation, Payment
 from app.problems import ProblemError, problem_responses
@@ -60,24 +66,10 @@ class CouncilItem(BaseModel):
     with_outcome: int = Field(
         description="Decisions with a known outcome: the n of `upheld_rate`", examples=[41]
     )
-    upheld_rate: float | None = Field(
-        description="upheld ÷ decisions with a known outcome, 0–1 to 4 decimal places; "
-        "null when no decision has a known outcome",
-        examples=[0.6098],
-    )
-    upheld_rate_low: float | None = Field(
-        description="Lower end of the 95% Wilson score interval of `upheld_rate`, 4 dp; null "
-        "when no decision has a known outcome",
-        examples=[0.4583],
-    )
-    upheld_rate_high: float | None = Field(
-        description="Upper end of the 95% Wilson score interval, 4 dp; null as the lower",
-        examples=[0.7426],
-    )
-    rate_reliable: bool = Field(
-        description="At least MIN_RATE_N (default 30) decisions with a known outcome",
-        examples=[True],
-    )
+    upheld_rate: float | None = UPHELD_RATE
+    upheld_rate_low: float | None = UPHELD_RATE_LOW
+    upheld_rate_high: float | None = UPHELD_RATE_HIGH
+    rate_reliable: bool = RATE_RELIABLE
     remedy_total: float = Field(
         description="Pounds all its decisions ask it to pay or refund (sum of their "
         "`remedy_total`), 2 decimal places",

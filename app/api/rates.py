@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pydantic import Field
+
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 DIGITS = 4  # as upheld_rate
 
@@ -60,4 +62,27 @@ def overlap(a_low: float, a_high: float, b_low: float, b_high: float) -> bool:
 RELIABILITY_NOTE = (
     "Rates from fewer than {n} decisions with a known outcome are shown in grey: with so few, "
     "the true rate could be far from it (the range in brackets is the 95% interval)."
+)
+
+
+# The response fields `rate_fields` fills, declared once for every model that shows a rate.
+UPHELD_RATE: Any = Field(
+    description="upheld ÷ decisions with a known outcome, 0–1 to 4 decimal places; null when "
+    "none has a known outcome",
+    examples=[0.6098],
+)
+UPHELD_RATE_LOW: Any = Field(
+    description="Lower end of the 95% Wilson score interval of `upheld_rate`, 4 dp; null when "
+    "none has a known outcome",
+    examples=[0.4583],
+)
+UPHELD_RATE_HIGH: Any = Field(
+    description="Upper end of the 95% Wilson score interval of `upheld_rate`, 4 dp; null when "
+    "none has a known outcome",
+    examples=[0.7426],
+)
+RATE_RELIABLE: Any = Field(
+    description="At least MIN_RATE_N (default 30) decisions with a known outcome: below that, "
+    "the rate says little (see the interval)",
+    examples=[True],
 )

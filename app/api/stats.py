@@ -47,7 +47,13 @@ from app.api.export import (
 )
 from app.api.labels import council_warnings, current_labels
 from app.api.query import FullText, SemanticRatio, decision_filters, full_text_references
-from app.api.rates import rate_fields
+from app.api.rates import (
+    RATE_RELIABLE,
+    UPHELD_RATE,
+    UPHELD_RATE_HIGH,
+    UPHELD_RATE_LOW,
+    rate_fields,
+)
 from app.db import SessionDep
 from app.problems import ProblemError, problem_responses
 from app.search.filters import (
@@ -120,26 +126,10 @@ class StatsRow(BaseModel):
         description="Of those, decisions with a known outcome: the n of `upheld_rate`",
         examples=[41],
     )
-    upheld_rate: float | None = Field(
-        description="upheld ÷ decisions with a known outcome, 0–1 to 4 decimal places; null "
-        "when none has a known outcome",
-        examples=[0.6098],
-    )
-    upheld_rate_low: float | None = Field(
-        description="Lower end of the 95% Wilson score interval of `upheld_rate`, 4 dp; null "
-        "when none has a known outcome",
-        examples=[0.4583],
-    )
-    upheld_rate_high: float | None = Field(
-        description="Upper end of the 95% Wilson score interval of `upheld_rate`, 4 dp; null "
-        "when none has a known outcome",
-        examples=[0.7426],
-    )
-    rate_reliable: bool = Field(
-        description="At least MIN_RATE_N (default 30) decisions with a known outcome: below "
-        "that, the rate says little (see the interval)",
-        examples=[True],
-    )
+    upheld_rate: float | None = UPHELD_RATE
+    upheld_rate_low: float | None = UPHELD_RATE_LOW
+    upheld_rate_high: float | None = UPHELD_RATE_HIGH
+    rate_reliable: bool = RATE_RELIABLE
     remedy_total: float = Field(
         description="Pounds the group's decisions ask for (sum of `remedy_total`), 2 dp",
         examples=[12450.5],
