@@ -386,13 +386,7 @@ def get_decision(
             .where(col(Decision.reference) == published)
         ).first()
     if row is None:
-        detail = (
-            f"No decision with reference {published!r}"
-            if published
-            else f"{reference!r} is not a reference: LGSCO references are 8 digits, 17 015 692, "
-            "sometimes with a letter, 17 002 402b"
-        )
-        raise ProblemError(404, detail, type="/problems/not-found", title="Not Found")
+        raise reference_not_found(reference, published)
     decision, organisation = row
     payments = session.scalars(
         select(Payment)
@@ -428,6 +422,17 @@ def related_references(session: Any, decision: Decision) -> list[str]:
             .order_by(col(Decision.reference))
         )
     )
+
+
+def reference_not_found(reference: str, published: str | None) -> ProblemError:
+    """The 404 of a reference: none stored under it, or `reference` is not one at all."""
+    detail = (
+        f"No decision with reference {published!r}"
+        if published
+        else f"{reference!r} is not a reference: LGSCO references are 8 digits, 17 015 692, "
+        "sometimes with a letter, 17 002 402b"
+    )
+    return ProblemError(404, detail, type="/problems/not-found", title="Not Found")
 
 
 def record_dict(

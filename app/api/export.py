@@ -313,6 +313,20 @@ class ExportSlots:
     def give_back(self) -> None:
         self.in_use -= 1
 
+    def take(self) -> None:
+        """A slot, or the 503 problem that says they are all busy (with Retry-After)."""
+        if self.try_take():
+            return
+        log.warning("export refused: all %d export slots are busy", self.size)
+        raise ProblemError(
+            503,
+            f"All {self.size} export slots are busy with other downloads; try again in a few "
+            "seconds.",
+            type="/problems/exports-busy",
+            title="Exports busy",
+            headers={"Retry-After": str(EXPORT_RETRY_AFTER_S)},
+        )
+
 
 class _Stalled(Exception):
     """The client accepted nothing for the send timeout."""
@@ -483,16 +497,7 @@ async def export_decisions(
     settings = request.app.state.settings
     slots: ExportSlots = request.app.state.export_slots  # made by create_app
     # The slot first: a refused export must cost nothing (with q, listing the matches would).
-    if not slots.try_take():
-        log.warning("export refused: all %d export slots are busy", slots.size)
-        raise ProblemError(
-            503,
-            f"All {slots.size} export slots are busy with other downloads; try again in a few "
-            "seconds.",
-            type="/problems/exports-busy",
-            title="Exports busy",
-            headers={"Retry-After": str(EXPORT_RETRY_AFTER_S)},
-        )
+    slots.take()
     try:
         query = export_query(await matching_conditions(request, filters, q, semantic), sort)
         connection = await run_in_threadpool(request.app.state.engine.connect)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import col
 
 from app.api.decision_schemas import SimilarList
-from app.api.decisions import LIST_FIELDS, PROBLEMS, _item, reference_path
+from app.api.decisions import LIST_FIELDS, PROBLEMS, _item, reference_not_found, reference_path
 from app.api.query import decision_filters
 from app.models import Decision
 from app.problems import ProblemError
@@ -56,16 +56,6 @@ def _stored(engine: Engine, reference: str) -> tuple[bool, bool]:
     return found is not None, bool(found and found[0])
 
 
-def _not_found(reference: str, published: str | None) -> ProblemError:
-    detail = (
-        f"No decision with reference {published!r}"
-        if published
-        else f"{reference!r} is not a reference: LGSCO references are 8 digits, 17 015 692, "
-        "sometimes with a letter, 17 002 402b"
-    )
-    return ProblemError(404, detail, type="/problems/not-found", title="Not Found")
-
-
 def _unavailable() -> ProblemError:
     return ProblemError(
         503,
@@ -91,7 +81,7 @@ async def similar_hits(
         stored, _ = await run_in_threadpool(_stored, engine, published)
         if stored:
             return [], [NOT_INDEXED]
-        raise _not_found(published, published) from exc
+        raise reference_not_found(published, published) from exc
     if not found["hits"]:  # nothing under these filters, or nothing to compare with
         stored, with_vector = await run_in_threadpool(_stored, engine, published)
         if stored and not with_vector:
@@ -123,7 +113,7 @@ async def similar_decisions(
 ) -> dict[str, Any]:
     published = normalise_reference(reference)
     if published is None:
-        raise _not_found(reference, None)
+        raise reference_not_found(reference, None)
     state = request.app.state
     body = meili_similar_body(published, filters, per_page)
     hits, warnings = await similar_hits(

@@ -38,7 +38,6 @@ from sqlmodel import Session
 from app.api.decisions import OUTCOME_LABELS
 from app.api.decisions import _url as page_url
 from app.api.export import (
-    EXPORT_RETRY_AFTER_S,
     YIELD_PER,
     ExportResponse,
     ExportSlots,
@@ -55,7 +54,7 @@ from app.api.rates import (
     rate_fields,
 )
 from app.db import SessionDep
-from app.problems import ProblemError, problem_responses
+from app.problems import problem_responses
 from app.search.filters import (
     DECISIONS,
     DECISIONS_WITH_BODIES,
@@ -428,15 +427,7 @@ async def _csv_response(
 ) -> StreamingResponse:
     """Every group (not one page), streamed with the export's cells, slots and send timeout."""
     slots: ExportSlots = request.app.state.export_slots
-    if not slots.try_take():
-        raise ProblemError(
-            503,
-            f"All {slots.size} export slots are busy with other downloads; try again in a few "
-            "seconds.",
-            type="/problems/exports-busy",
-            title="Exports busy",
-            headers={"Retry-After": str(EXPORT_RETRY_AFTER_S)},
-        )
+    slots.take()
     try:
         query = stats_query(filters, references, group_by, sort, None, 0, min_rate_n)
         connection = await run_in_threadpool(request.app.state.engine.connect)
