@@ -19,6 +19,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Float, Integer, Numeric, Select, cast, func, or_, select
 from sqlmodel import Session, col
 
+from app.api.compliance import (
+    COMPLIANCE_CONFIRMED,
+    COMPLIANCE_MEDIAN_DAYS,
+    FURTHER_REPORTS,
+    REPORTS,
+)
 from app.api.rates import (
     RATE_RELIABLE,
     UPHELD_RATE,
@@ -174,20 +180,10 @@ class RecentDecision(BaseModel):
 class CouncilProfile(CouncilItem):
     """The list figures plus the breakdowns a profile page shows."""
 
-    reports: int = Field(description="Formal public reports about this body", examples=[2])
-    further_reports: int = Field(
-        description="Decisions with a further report: the body did not comply at first",
-        examples=[0],
-    )
-    compliance_confirmed: int = Field(
-        description="Decisions where the Ombudsman has said it is satisfied with the body's "
-        "response",
-        examples=[1],
-    )
-    compliance_median_days: float | None = Field(
-        description="Median days from decision to confirmed compliance; null when none",
-        examples=[84.0],
-    )
+    reports: int = REPORTS
+    further_reports: int = FURTHER_REPORTS
+    compliance_confirmed: int = COMPLIANCE_CONFIRMED
+    compliance_median_days: float | None = COMPLIANCE_MEDIAN_DAYS
 
     decisions_by_year: list[YearCount] = Field(
         description="Decisions per year and outcome, oldest first (undated decisions left out)"

@@ -35,6 +35,12 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from app.api.compliance import (
+    COMPLIANCE_CONFIRMED,
+    COMPLIANCE_MEDIAN_DAYS,
+    FURTHER_REPORTS,
+    REPORTS,
+)
 from app.api.decisions import OUTCOME_LABELS
 from app.api.decisions import _url as page_url
 from app.api.export import (
@@ -145,24 +151,10 @@ class StatsRow(BaseModel):
     with_payment: int = Field(
         description="Decisions asking for money: `remedy_total` above 0", examples=[18]
     )
-    reports: int = Field(
-        description="Of the group's decisions, formal public reports (`kind` report)",
-        examples=[2],
-    )
-    further_reports: int = Field(
-        description="Decisions with a further report: the body did not comply at first",
-        examples=[0],
-    )
-    compliance_confirmed: int = Field(
-        description="Decisions where the Ombudsman has said it is satisfied with the body's "
-        "response (`compliance_confirmed_on` set)",
-        examples=[1],
-    )
-    compliance_median_days: float | None = Field(
-        description="Median days from the decision date to confirmed compliance, over "
-        "decisions with both dates; null when none has both",
-        examples=[84.0],
-    )
+    reports: int = REPORTS
+    further_reports: int = FURTHER_REPORTS
+    compliance_confirmed: int = COMPLIANCE_CONFIRMED
+    compliance_median_days: float | None = COMPLIANCE_MEDIAN_DAYS
 
 
 class StatsMeta(BaseModel):
