@@ -7,6 +7,7 @@ once and turns the raw strings into `DecisionFilters` (slugs, pence, dates). Bad
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -27,6 +28,7 @@ from app.vocabulary import DecisionKind, Outcome, RemedyType, Source, Status
 OutcomeParam = Outcome
 RemedyTypeParam = RemedyType
 SourceParam = Source
+log = logging.getLogger("ombudsearch.search")
 MAX_VALUES = 50  # repeated values of one parameter (maxItems in the OpenAPI schema)
 # A council, category or sub-category, by slug or name: at least one ASCII letter or digit.
 # The schema states the rules; `_slugs` enforces them with messages a reader can act on.
@@ -328,6 +330,9 @@ async def full_text_references(
             state.meili, state.index_name, text, filters, hybrid_of(text, semantic)
         )
     except MeiliError as exc:
+        # Said in the log as well: a 503 for a Meilisearch timeout and one for a request it
+        # refused look the same to the client.
+        log.warning("full-text matching failed for q=%r: %s", text[:80], exc)
         raise ProblemError(
             503, "Full-text search is unavailable; try again shortly, or leave out q.",
             type="/problems/search-unavailable", title="Search unavailable",
