@@ -30,7 +30,6 @@ import urllib.parse
 from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psutil
@@ -229,38 +228,12 @@ async def _index_sizes(services: Services) -> tuple[float, float]:
             if "embedders" in settings:
                 await send_all(meili, engine, name)
             else:
-                await _send_without_vectors(meili, engine, name)
+                await send_all(meili, engine, name, with_vectors=False)
             after = (await meili.request("GET", "/stats"))["usedDatabaseSize"]
             sizes.append((after - before) / 1e6)
             await delete_index(meili, name)
     engine.dispose()
     return sizes[0], sizes[1]
-
-
-async def _send_without_vectors(meili: MeiliClient, engine: Any, name: str) -> None:
-    from sqlalchemy import select
-    from sqlmodel import Session, col
-
-    from app.models import Decision, Organisation
-    from app.search.index import add_documents, document_for
-
-    last = 0
-    while True:
-        with Session(engine) as session:
-            rows = session.execute(
-                select(Decision, Organisation)
-                .outerjoin(Organisation, col(Decision.organisation_id) == col(Organisation.id))
-                .where(col(Decision.id) > last)
-                .order_by(col(Decision.id))
-                .limit(1000)
-            ).all()
-        if not rows:
-            return
-        last = rows[-1][0].id or 0
-        docs = [document_for(d, o) for d, o in rows]
-        for doc in docs:
-            del doc["_vectors"]
-        await add_documents(meili, name, docs)
 
 
 def _speed(services: Services, options: Options) -> None:

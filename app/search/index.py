@@ -199,11 +199,17 @@ async def delete_index(client: MeiliClient, name: str) -> None:
 
 
 async def send_all(
-    client: MeiliClient, engine: Engine, index_name: str, batch_size: int = 1000
+    client: MeiliClient,
+    engine: Engine,
+    index_name: str,
+    batch_size: int = 1000,
+    *,
+    with_vectors: bool = True,
 ) -> int:
     """Send every stored decision to `index_name` (upserts: safe to repeat after a failure).
 
-    What `ombudsman reindex` fills a new index with, and what the app refills a lost one with.
+    What `ombudsman reindex` fills a new index with, and what the app refills a lost one with;
+    `with_vectors=False` leaves the embeddings out (the benchmark's index size without them).
     """
     count = 0
     last_id = 0
@@ -219,5 +225,9 @@ async def send_all(
         if not rows:
             return count
         last_id = rows[-1][0].id or 0
-        await add_documents(client, index_name, [document_for(d, o) for d, o in rows])
+        documents = [document_for(d, o) for d, o in rows]
+        if not with_vectors:
+            for document in documents:
+                del document["_vectors"]
+        await add_documents(client, index_name, documents)
         count += len(rows)
