@@ -22,6 +22,7 @@ import logging
 import os
 import platform
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -44,6 +45,8 @@ log = logging.getLogger("ombudsearch.stack")
 PG_SYSTEM_USER = "ombudsearch"  # PostgreSQL refuses to run as root: the server runs as this user
 DATABASE_NAME = "ombudsearch"
 START_TIMEOUT_S = 60.0
+START_ATTEMPTS = 3
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _PR_SET_PDEATHSIG = 1
 
 
@@ -181,6 +184,17 @@ class _Postgres:
             if done.returncode != 0:
                 raise StackError(f"initdb failed in {self.pgdata}:\n{done.stderr}")
         self._clear_stale_lock()
+        failure: str | None = None
+        for attempt in range(1, START_ATTEMPTS + 1):
+            url, failure = self._spawn(bins, user)
+            if failure is None:
+                return url
+            log.warning("PostgreSQL exited at start (attempt %s): %s", attempt, failure)
+        raise StackError(f"PostgreSQL exited at start; see {self.logfile}:\n{failure}")
+
+    def _spawn(self, bins: Path, user: str | None) -> tuple[str, str | None]:
+        """One start on a fresh port: its URL, and what it logged if it exited at once (a port
+        found free can be taken before the server binds it, so the caller tries another)."""
         port = _free_port()
         args = [
             str(bins / "postgres"), "-D", str(self.pgdata), "-p", str(port),
@@ -197,6 +211,7 @@ class _Postgres:
                 "full_page_writes=off",
             ]
         with self.logfile.open("ab") as out:
+            offset = out.tell()
             self.proc = subprocess.Popen(
                 args, stdout=out, stderr=subprocess.STDOUT, **self._as_user(user),
                 start_new_session=True, preexec_fn=_die_with_parent(signal.SIGINT),
@@ -205,7 +220,8 @@ class _Postgres:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if self.proc.poll() is not None:
-                raise StackError(f"PostgreSQL exited at start; see {self.logfile}:\n{self._tail()}")
+                code, self.proc = self.proc.returncode, None
+                return "", f"exit code {code}; it logged:\n{_log_since(self.logfile, offset)}"
             try:
                 with psycopg.connect(admin, autocommit=True, connect_timeout=2) as conn:
                     exists = conn.execute(
@@ -217,12 +233,12 @@ class _Postgres:
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
                     self.stop()
-                    raise StackError(f"PostgreSQL did not answer; see {self.logfile}") from None
+                    raise StackError(
+                        f"PostgreSQL did not answer in {START_TIMEOUT_S:.0f} s; see "
+                        f"{self.logfile}:\n{_log_since(self.logfile, offset)}"
+                    ) from None
                 time.sleep(0.1)
-        return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{DATABASE_NAME}"
-
-    def _tail(self) -> str:
-        return "\n".join(self.logfile.read_text(errors="replace").splitlines()[-20:])
+        return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{DATABASE_NAME}", None
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -268,6 +284,20 @@ class _Meilisearch:
         for orphan in _orphans(str(self.db_path), "meilisearch"):
             log.warning("stopping an orphaned Meilisearch (pid %s)", orphan.pid)
             _stop_process(orphan, signal.SIGTERM, 10)
+        failure: str | None = None
+        for attempt in range(1, START_ATTEMPTS + 1):
+            url, failure = self._spawn()
+            if failure is None:
+                return url
+            log.warning("Meilisearch exited at start (attempt %s): %s", attempt, failure)
+        raise StackError(f"Meilisearch exited at start; see {self.logfile}:\n{failure}")
+
+    def _spawn(self) -> tuple[str, str | None]:
+        """One start on a fresh port: its URL, and what it logged if it exited at once.
+
+        A port found free can be taken by another process before Meilisearch binds it, so
+        an exit at start is retried on another port, with the log's words in the warning.
+        """
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         args = [
@@ -276,6 +306,7 @@ class _Meilisearch:
             "--dump-dir", str(self.db_path / "dumps"), "--log-level", "WARN",
         ]  # fmt: skip
         with self.logfile.open("ab") as out:
+            offset = out.tell()
             self.proc = subprocess.Popen(
                 args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=_die_with_parent(signal.SIGTERM),
@@ -283,17 +314,31 @@ class _Meilisearch:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _meili_healthy(url):
             if self.proc.poll() is not None:
-                raise StackError(f"Meilisearch exited at start; see {self.logfile}")
+                code, self.proc = self.proc.returncode, None
+                return url, f"exit code {code}; it logged:\n{_log_since(self.logfile, offset)}"
             if time.monotonic() > deadline:
                 self.stop()
-                raise StackError(f"Meilisearch did not answer; see {self.logfile}")
+                raise StackError(
+                    f"Meilisearch did not answer in {START_TIMEOUT_S:.0f} s; see {self.logfile}:"
+                    f"\n{_log_since(self.logfile, offset)}"
+                )
             time.sleep(0.05)
-        return url
+        return url, None
 
     def stop(self) -> None:
         if self.proc is not None:
             _stop_process(self.proc, signal.SIGTERM, 30)
             self.proc = None
+
+
+def _log_since(path: Path, offset: int, lines: int = 20) -> str:
+    """The last `lines` lines a server wrote to `path` after `offset`, without colour codes."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        text = _ANSI.sub("", fh.read().decode(errors="replace"))
+    text = text.split("Stack backtrace:")[0]  # Rust's frames would crowd out its message
+    kept = [line for line in text.splitlines() if line.strip()][-lines:]
+    return "\n".join(kept) or "(nothing)"
 
 
 def _meili_healthy(url: str) -> bool:

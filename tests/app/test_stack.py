@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,8 +15,9 @@ import psutil
 import psycopg
 import pytest
 
+from app import stack
 from app.config import PROJECT_ROOT, Settings
-from app.stack import Services, StackError, _free_port, local_services
+from app.stack import Services, StackError, _free_port, _Meilisearch, _Postgres, local_services
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL") and os.environ.get("MEILI_URL")),
@@ -61,6 +63,68 @@ def test_missing_binary_says_what_to_do(tmp_path: Path) -> None:
         local_services(settings, data_dir=tmp_path),
     ):
         pass
+
+
+def test_meilisearch_on_a_port_taken_meanwhile_starts_again_on_another(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The race between finding a free port and binding it, lost once: the start is retried."""
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        ports = iter([taken])
+        monkeypatch.setattr(stack, "_free_port", lambda: next(ports, None) or _free_port())
+        meili = _Meilisearch(settings, tmp_path)
+        try:
+            url = meili.start()
+            assert httpx.get(f"{url}/health").json() == {"status": "available"}
+            assert url != f"http://127.0.0.1:{taken}"
+        finally:
+            meili.stop()
+    [warning] = [r.getMessage() for r in caplog.records if "exited at start" in r.getMessage()]
+    assert "attempt 1" in warning
+    assert "in use" in warning.lower()
+
+
+def test_postgres_on_a_port_taken_meanwhile_starts_again_on_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        ports = iter([taken])
+        monkeypatch.setattr(stack, "_free_port", lambda: next(ports, None) or _free_port())
+        postgres = _Postgres(tmp_path, fast=True)
+        try:
+            url = postgres.start()
+            with psycopg.connect(url.replace("+psycopg", "")) as conn:
+                assert conn.execute("SELECT 1").fetchone() == (1,)
+            assert f":{taken}/" not in url
+        finally:
+            postgres.stop()
+    [warning] = [r.getMessage() for r in caplog.records if "exited at start" in r.getMessage()]
+    assert warning.startswith("PostgreSQL exited at start (attempt 1): exit code 1;")
+    assert "could not" in warning
+
+
+def test_meilisearch_that_cannot_start_says_why(settings: Settings, tmp_path: Path) -> None:
+    """Its own words, not only a log path: CI shows the error, not the log file."""
+    meili = _Meilisearch(settings, tmp_path)
+    meili.db_path.mkdir(parents=True)
+    (meili.db_path / "VERSION").write_text("99.0.0")  # a database from a newer Meilisearch
+    with pytest.raises(StackError) as refused:
+        meili.start()
+    message = str(refused.value)
+    assert message.startswith(f"Meilisearch exited at start; see {meili.logfile}:\nexit code 1;")
+    assert "Your database version (99.0.0) is incompatible" in message
+    assert "Stack backtrace" not in message
+    assert message.count("exit code") == 1  # the last attempt's words, once
+    assert meili.proc is None
 
 
 def test_restart_after_kill_9_keeps_data(tmp_path: Path) -> None:
