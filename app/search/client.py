@@ -1,21 +1,30 @@
 """A small async client for the Meilisearch REST API.
 
 Why not the official Python client: it is synchronous (requests), and the API serves from an
-event loop. Why TCP_NODELAY: an HTTP client that writes request headers and body in two packets
-meets Nagle's algorithm and delayed ACK on loopback and stalls about 45 ms per request (SPEC §6).
-Every task is waited for and its error raised: nothing here is fire-and-forget.
+event loop. Why aiohttp and orjson, where the rest of the project uses httpx: every search pays
+this client's own cost on top of Meilisearch's, and httpx cost about 2.8 ms of CPU per search
+request against aiohttp's 1.1 (measured, docs/benchmarks.md), more than Meilisearch's own time
+for a filtered page. Why TCP_NODELAY (aiohttp sets it on every connection): a client that
+writes request headers and body in two packets meets Nagle's algorithm and delayed ACK on
+loopback and stalls about 45 ms per request (SPEC §6). Every task is waited for and its error
+raised: nothing here is fire-and-forget.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
+import io
 import time
 from typing import Any
 
-import httpx
+import aiohttp
+import orjson
 
-NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+# Meilisearch (actix-web) closes idle keep-alive connections after 5 s; a pooled connection is
+# dropped before that, so a request never goes out on one the server is closing.
+KEEPALIVE_S = 4.0
+_JSON = {"Content-Type": "application/json"}
+_ONE_WRITE = 1 << 20  # aiohttp warns about bodies above 1 MiB given as bytes
 
 
 class MeiliError(RuntimeError):
@@ -37,45 +46,38 @@ class MeiliUnavailable(MeiliError):
 _UNPREPARED = {"invalid_api_key", "missing_authorization_header", "index_not_found"}
 
 
-async def _drop_connection(response: httpx.Response) -> None:
-    """Close the connection of an error answered to a request with a body: never reuse it.
-
-    Meilisearch (actix-web) refuses a request (401, 403) from its headers alone, without
-    reading the body. When the body arrives after that answer (the client writes headers and
-    body separately; on a loaded machine the body comes late), the next request on the same
-    keep-alive connection gets no answer at all and waits for the timeout (reproduced with a
-    raw socket: body 50 ms after the headers, then a search: no reply). A new connection
-    costs one loopback handshake, once per error.
-    """
-    stream = response.extensions.get("network_stream")
-    if stream is not None:
-        await stream.aclose()  # the pool sees a closed socket and discards the connection
-
-
 class MeiliClient:
     def __init__(self, url: str, key: str | None, *, timeout: float = 5.0) -> None:
-        # identity: httpx asks for gzip by default, and a compressed, chunked answer stalled
-        # about 40 ms per search here (measured, bench/search_bench.py); loopback needs no gzip.
-        headers = {"Accept-Encoding": "identity"}
+        # identity: a compressed, chunked answer stalled about 40 ms per search here (measured
+        # with httpx, bench/search_bench.py); loopback needs no compression.
+        self._headers = {"Accept-Encoding": "identity"}
         if key:
-            headers["Authorization"] = f"Bearer {key}"
+            self._headers["Authorization"] = f"Bearer {key}"
         self.url = url.rstrip("/")
         self.key = key
+        self.timeout = timeout
         # Set when Meilisearch answers as if the key or the index did not exist; whoever can
         # create them waits on it (app/main.py), and clears it when they are back.
         self.unprepared = asyncio.Event()
         # True while the index is refilled from PostgreSQL (app/search/refill.py): searches are
         # refused as if Meilisearch were down, so they are answered degraded, never half-empty.
         self.refilling = False
-        self._http = httpx.AsyncClient(
-            base_url=self.url,
-            headers=headers,
-            timeout=timeout,
-            transport=httpx.AsyncHTTPTransport(socket_options=NODELAY, retries=1),
-        )
+        self._session: aiohttp.ClientSession | None = None  # made in the loop that first uses it
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                headers=self._headers,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=KEEPALIVE_S),
+                skip_auto_headers=["User-Agent"],
+            )
+        return self._session
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def __aenter__(self) -> MeiliClient:
         return self
@@ -83,32 +85,62 @@ class MeiliClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
+    async def _send(self, method: str, path: str, data: bytes | None) -> tuple[int, bytes]:
+        """Status and body. A refused connection, or a pooled one the server closed meanwhile,
+        is tried once more (nothing reached Meilisearch); other failures are not retried.
+
+        An error answered to a request with a body closes its connection: Meilisearch refuses
+        some requests (401, 403) from their headers alone, without reading the body, and when
+        the body arrives after that answer (late, on a loaded machine) the next request on the
+        same keep-alive connection gets no answer at all and waits for the timeout (reproduced
+        with a raw socket: body 50 ms after the headers, then a search: no reply).
+        """
+        url = self.url + path
+        headers = _JSON if data is not None else None
+        for attempt in (1, 2):
+            # A document batch (megabytes) goes out in chunks, which aiohttp asks for rather
+            # than one write of a large buffer; a search body goes out in one write.
+            payload = io.BytesIO(data) if data is not None and len(data) > _ONE_WRITE else data
+            try:
+                async with self._http().request(
+                    method, url, data=payload, headers=headers
+                ) as answer:
+                    connection = answer.connection
+                    transport = connection.transport if connection is not None else None
+                    body = await answer.read()
+                    if answer.status >= 400 and data is not None and transport is not None:
+                        transport.close()  # the pool then discards this connection
+                    return answer.status, body
+            except TimeoutError as exc:
+                raise MeiliUnavailable(f"Meilisearch timed out on {method} {path}") from exc
+            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError) as exc:
+                if attempt == 2:
+                    raise MeiliUnavailable(f"Meilisearch unreachable at {self.url}: {exc}") from exc
+            except aiohttp.ClientError as exc:
+                raise MeiliUnavailable(f"Meilisearch unreachable at {self.url}: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def request(self, method: str, path: str, json: Any = None) -> Any:
         if self.refilling and path.endswith("/search"):
             raise MeiliUnavailable("Meilisearch index is being refilled from PostgreSQL")
-        try:
-            response = await self._http.request(method, path, json=json)
-        except httpx.TimeoutException as exc:
-            raise MeiliUnavailable(f"Meilisearch timed out on {method} {path}") from exc
-        except httpx.TransportError as exc:
-            raise MeiliUnavailable(f"Meilisearch unreachable at {self.url}: {exc}") from exc
-        if response.status_code >= 400:
-            if json is not None:
-                await _drop_connection(response)
+        data = None if json is None else orjson.dumps(json)
+        status, content = await self._send(method, path, data)
+        if status >= 400:
             try:
-                body = response.json()
-            except ValueError:
-                body = {"message": response.text}
+                body = orjson.loads(content)
+            except orjson.JSONDecodeError:
+                body = {"message": content.decode(errors="replace")}
+            text = content.decode(errors="replace")
             code = body.get("code")
             error = MeiliUnavailable if code in _UNPREPARED else MeiliError
             if error is MeiliUnavailable:
                 self.unprepared.set()
             raise error(
-                f"Meilisearch {method} {path}: {body.get('message', response.text)}",
+                f"Meilisearch {method} {path}: {body.get('message', text)}",
                 code=code,
-                status=response.status_code,
+                status=status,
             )
-        return response.json() if response.content else None
+        return orjson.loads(content) if content else None
 
     async def healthy(self) -> bool:
         try:
