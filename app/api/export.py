@@ -52,7 +52,12 @@ from sqlmodel import SQLModel
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api.decisions import reference_path
-from app.api.query import FullText, SemanticRatio, decision_filters, matching_conditions
+from app.api.query import (
+    FullText,
+    SemanticRatio,
+    filter_parameters,
+    matching_conditions,
+)
 from app.problems import ProblemError, problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 from app.vocabulary import pence_to_pounds
@@ -469,7 +474,7 @@ def _format(value: str) -> Literal["csv", "ndjson"]:
 )
 async def export_decisions(
     request: Request,
-    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    filters: Annotated[DecisionFilters, Depends(filter_parameters)],
     q: FullText = None,
     format: Annotated[
         str,

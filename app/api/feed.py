@@ -21,7 +21,12 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import ColumnElement, Engine, func, select
 
 from app.api.decisions import OUTCOME_LABELS, reference_path
-from app.api.query import FullText, SemanticRatio, decision_filters, matching_conditions
+from app.api.query import (
+    FullText,
+    SemanticRatio,
+    filter_parameters,
+    matching_conditions,
+)
 from app.problems import problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 
@@ -236,7 +241,7 @@ def atom_feed(request: Request, title: str, rows: list[Any]) -> bytes:
 )
 async def decisions_feed(
     request: Request,
-    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    filters: Annotated[DecisionFilters, Depends(filter_parameters)],
     q: FullText = None,
     semantic: SemanticRatio = 0.0,
 ) -> Response:

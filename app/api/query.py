@@ -7,10 +7,11 @@ once and turns the raw strings into `DecisionFilters` (slugs, pence, dates). Bad
 
 from __future__ import annotations
 
+import inspect
 import logging
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from pydantic import WithJsonSchema
@@ -314,6 +315,20 @@ def decision_filters(
         updated_since=_instant("updated_since", updated_since),
     )
     return filters
+
+
+async def filter_parameters(**values: Any) -> DecisionFilters:
+    """`decision_filters` as the endpoints' dependency, with its very parameters.
+
+    FastAPI runs a plain `def` dependency in a worker thread; for a few microseconds of
+    parsing, that hop (and its wake-up) cost more than the parsing on every search, stats,
+    export and feed request (measured with cProfile, docs/benchmarks.md). An `async def`
+    runs in the event loop.
+    """
+    return decision_filters(**values)
+
+
+filter_parameters.__signature__ = inspect.signature(decision_filters, eval_str=True)  # type: ignore[attr-defined]
 
 
 async def full_text_references(

@@ -17,7 +17,8 @@ from sqlmodel import col
 
 from app.api.decision_schemas import SimilarList
 from app.api.decisions import LIST_FIELDS, PROBLEMS, _item, reference_not_found, reference_path
-from app.api.query import decision_filters
+from app.api.encoded import EncodedJSON
+from app.api.query import filter_parameters
 from app.models import Decision
 from app.problems import ProblemError
 from app.search.client import MeiliClient, MeiliError, MeiliUnavailable
@@ -106,11 +107,11 @@ async def similar_decisions(
             examples=["17-015-692"],
         ),
     ],
-    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    filters: Annotated[DecisionFilters, Depends(filter_parameters)],
     per_page: Annotated[
         int, Query(ge=1, le=100, description="How many (1–100)", examples=[10])
     ] = 10,
-) -> dict[str, Any]:
+) -> EncodedJSON:
     published = normalise_reference(reference)
     if published is None:
         raise reference_not_found(reference, None)
@@ -122,14 +123,17 @@ async def similar_decisions(
     data = []
     for hit in hits:
         item = _item(hit, with_highlights=False)
+        del item["highlights"]  # a similar decision matched no words
         item["score"] = round(float(hit.get("_rankingScore", 0.0)), 4)
         data.append(item)
     query = request.url.query
-    return {
-        "data": data,
-        "meta": {"reference": published, "per_page": per_page, "warnings": warnings},
-        "links": {
-            "self": request.url.path + (f"?{query}" if query else ""),
-            "decision": reference_path(published),
-        },
-    }
+    return EncodedJSON(
+        {
+            "data": data,
+            "meta": {"reference": published, "per_page": per_page, "warnings": warnings},
+            "links": {
+                "self": request.url.path + (f"?{query}" if query else ""),
+                "decision": reference_path(published),
+            },
+        }
+    )

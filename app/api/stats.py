@@ -51,7 +51,12 @@ from app.api.export import (
     export_filename,
 )
 from app.api.labels import council_warnings, current_labels
-from app.api.query import FullText, SemanticRatio, decision_filters, full_text_references
+from app.api.query import (
+    FullText,
+    SemanticRatio,
+    filter_parameters,
+    full_text_references,
+)
 from app.api.rates import (
     RATE_RELIABLE,
     UPHELD_RATE,
@@ -465,7 +470,7 @@ async def _csv_response(
 )
 async def get_stats(
     request: Request,
-    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    filters: Annotated[DecisionFilters, Depends(filter_parameters)],
     session: SessionDep,
     q: FullText = None,
     group_by: Annotated[

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from app.api import councils, decisions, similar, stats
 from app.api.decisions import OUTCOME_LABELS, SortParam
-from app.api.query import FullText, SemanticRatio, decision_filters
+from app.api.query import FullText, SemanticRatio, filter_parameters
 from app.db import SessionDep
 from app.explorer import problem_page
 from app.explorer.charts import Bar, column_chart, rate_chart
@@ -112,7 +112,7 @@ def _overall_rate(outcome_facet: list[dict[str, Any]]) -> float | None:
 @router.get("/", response_class=HTMLResponse)
 async def search_page(
     request: Request,
-    filters: Annotated[DecisionFilters, Depends(decision_filters)],
+    filters: Annotated[DecisionFilters, Depends(filter_parameters)],
     q: FullText = None,
     sort: SortParam | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.api.decision_schemas import DecisionList, SimilarList
 from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 
 TOTAL = SYNTHETIC + 3
@@ -208,3 +209,28 @@ async def test_unknown_reference_is_404_problem(corpus: LoadedCorpus, form: str)
     response = await corpus.client.get(f"/v1/decisions/{form}")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "EHCP", "facets": "council,outcome,year,statute,remedy_type"},
+        {"council": "quillmoor-county-council", "sort": "-remedy_total", "per_page": 3},
+        {"q": "bin collections", "semantic": 0.5, "facets": "category"},
+        {"page": 999},
+    ],
+)
+async def test_search_pages_are_exactly_what_the_model_gives(
+    corpus: LoadedCorpus, params: dict[str, Any]
+) -> None:
+    """The page is encoded without FastAPI validating it (app/api/encoded.py): it must be a
+    fixed point of DecisionList, every field present, named and typed as the schema says."""
+    body = await get(corpus, params)
+    assert DecisionList.model_validate(body).model_dump(mode="json") == body
+
+
+async def test_similar_lists_are_exactly_what_the_model_gives(corpus: LoadedCorpus) -> None:
+    body = await get(corpus, {"per_page": 5}, path="/v1/decisions/90-000-001/similar")
+    assert body["data"]
+    assert SimilarList.model_validate(body).model_dump(mode="json") == body
