@@ -43,9 +43,23 @@ def main() -> None:
     parser.add_argument(
         "--soak", type=float, default=60.0, help="seconds of the 16-client soak (default 60)"
     )
+    parser.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="the full-size rehearsal: load 60,000 realistic decisions (the real site's size) "
+        "from scratch, print the first load's time and the sizes, then the search figures",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="also measure the searches on this many API workers (default 2; 1 skips it)",
+    )
     args = parser.parse_args()
+    if args.rehearsal:
+        args.count, args.length = 60_000, "realistic"
     only = "search" if args.skip_ingest else args.only
-    if only in (None, "ingest"):
+    if only in (None, "ingest") and not args.rehearsal:
         ingest_bench.run(args.ingest_count, args.length)
     options = search_bench.Options(
         count=args.count,
@@ -53,10 +67,12 @@ def main() -> None:
         duration=args.duration,
         requests=args.requests,
         soak=args.soak,
+        fresh=args.rehearsal,
+        workers=args.workers,
     )
-    if only in (None, "search"):
+    if only in (None, "search") or args.rehearsal:
         search_bench.run(options)
-    if only in (None, "semantic"):
+    if only in (None, "semantic") and not args.rehearsal:
         semantic_bench.run(options)
 
 
