@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -65,19 +67,31 @@ def test_missing_binary_says_what_to_do(tmp_path: Path) -> None:
         pass
 
 
-def test_meilisearch_on_a_port_taken_meanwhile_starts_again_on_another(
-    settings: Settings,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The race between finding a free port and binding it, lost once: the start is retried."""
+@contextlib.contextmanager
+def _first_port_taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """The race between finding a free port and binding it, lost once: the first port the
+    stack picks is held by another listener; the ones after it are really free."""
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         taken = squatter.getsockname()[1]
         ports = iter([taken])
         monkeypatch.setattr(stack, "_free_port", lambda: next(ports, None) or _free_port())
+        yield taken
+
+
+def _start_warning(caplog: pytest.LogCaptureFixture) -> str:
+    [warning] = [r.getMessage() for r in caplog.records if "exited at start" in r.getMessage()]
+    return warning
+
+
+def test_meilisearch_on_a_port_taken_meanwhile_starts_again_on_another(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with _first_port_taken(monkeypatch) as taken:
         meili = _Meilisearch(settings, tmp_path)
         try:
             url = meili.start()
@@ -85,7 +99,7 @@ def test_meilisearch_on_a_port_taken_meanwhile_starts_again_on_another(
             assert url != f"http://127.0.0.1:{taken}"
         finally:
             meili.stop()
-    [warning] = [r.getMessage() for r in caplog.records if "exited at start" in r.getMessage()]
+    warning = _start_warning(caplog)
     assert "attempt 1" in warning
     assert "in use" in warning.lower()
 
@@ -93,12 +107,7 @@ def test_meilisearch_on_a_port_taken_meanwhile_starts_again_on_another(
 def test_postgres_on_a_port_taken_meanwhile_starts_again_on_another(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with socket.socket() as squatter:
-        squatter.bind(("127.0.0.1", 0))
-        squatter.listen()
-        taken = squatter.getsockname()[1]
-        ports = iter([taken])
-        monkeypatch.setattr(stack, "_free_port", lambda: next(ports, None) or _free_port())
+    with _first_port_taken(monkeypatch) as taken:
         postgres = _Postgres(tmp_path, fast=True)
         try:
             url = postgres.start()
@@ -107,7 +116,7 @@ def test_postgres_on_a_port_taken_meanwhile_starts_again_on_another(
             assert f":{taken}/" not in url
         finally:
             postgres.stop()
-    [warning] = [r.getMessage() for r in caplog.records if "exited at start" in r.getMessage()]
+    warning = _start_warning(caplog)
     assert warning.startswith("PostgreSQL exited at start (attempt 1): exit code 1;")
     assert "could not" in warning
 
