@@ -269,9 +269,10 @@ def measure_latency(port: int, requests: list[bytes], warmup: int, timed: int) -
 
 
 def measure_pair(
-    ours: tuple[int, bytes], raw: tuple[int, bytes], warmup: int, timed: int
+    ours: tuple[int, list[bytes]], raw: tuple[int, list[bytes]], warmup: int, timed: int
 ) -> tuple[Latency, Latency]:
-    """The API's request and raw Meilisearch's, one after the other, `timed` times each.
+    """The API's requests and raw Meilisearch's, one of each in turn, `timed` times each
+    (cycling through each list, so the n-th of ours and the n-th raw ask the same).
 
     Alternating puts both under the same machine at the same moment: on this shared 2-core
     machine the speed drifts by a third over minutes (measured), and a block of 500 of ours
@@ -281,8 +282,8 @@ def measure_pair(
     conns = (Connection(ours[0]), Connection(raw[0]))
     try:
         for n in range(warmup + timed):
-            for conn, request, result in zip(conns, (ours[1], raw[1]), results, strict=True):
-                status, body, elapsed = _timed(conn, request)
+            for conn, requests, result in zip(conns, (ours[1], raw[1]), results, strict=True):
+                status, body, elapsed = _timed(conn, requests[n % len(requests)])
                 if n >= warmup:
                     _record(result, status, body, elapsed)
     finally:
@@ -668,8 +669,8 @@ def bench_search(
     raw_target = f"/indexes/{NAME}/search"
     body = body_bytes(raw_body(search))
     ours, raw = measure_pair(
-        (port, get_request(port, target)),
-        (meili_port, post_request(meili_port, raw_target, body, key)),
+        (port, [get_request(port, target)]),
+        (meili_port, [post_request(meili_port, raw_target, body, key)]),
         options.warmup,
         options.requests,
     )

@@ -55,7 +55,7 @@ from bench.search_bench import (
     body_bytes,
     ensure_corpus,
     get_request,
-    measure_latency,
+    measure_pair,
     post_request,
     sample_references,
 )
@@ -258,10 +258,12 @@ def _speed(services: Services, options: Options) -> None:
             wanted = [FACETS[f] for f in facets.split(",") if f]
             body = meili_search_body(q, DecisionFilters(), None, 1, 20, [], hybrid)
             body["facets"] = wanted
-            ours = measure_latency(port, [get_request(port, target)], 20, options.requests // 2)
-            raw = measure_latency(
-                meili_port,
-                [post_request(meili_port, f"/indexes/{NAME}/search", body_bytes(body), key)],
+            ours, raw = measure_pair(
+                (port, [get_request(port, target)]),
+                (
+                    meili_port,
+                    [post_request(meili_port, f"/indexes/{NAME}/search", body_bytes(body), key)],
+                ),
                 20,
                 options.requests // 2,
             )
@@ -281,8 +283,7 @@ def _speed(services: Services, options: Options) -> None:
             )
             for r in references
         ]
-        ours = measure_latency(port, ours_req, 20, options.requests)
-        raw = measure_latency(meili_port, raw_req, 20, options.requests)
+        ours, raw = measure_pair((port, ours_req), (meili_port, raw_req), 20, options.requests)
         lines.append(("/similar (200 references)", ours, raw))
         served = psutil.Process(pid).memory_info().rss / 1e6
         for name, ours, raw in lines:
