@@ -158,6 +158,8 @@ async def _score(
             ideal = [judged.grade(r, *f) for r, f in facts.items()]
             scores.append(ndcg(grades, ideal))
             wanted = sum(1 for g in ideal if g == 2)
+            if not wanted:  # tests/test_relevance_set.py keeps the set in step with the demo
+                raise RuntimeError(f"judged query {judged.q!r}: no relevant decision in the corpus")
             recalls.append(sum(1 for g in grades[:20] if g == 2) / min(20, wanted))
         means[mode] = (statistics.fmean(scores), statistics.fmean(recalls))
         print(f"  {mode:<13} nDCG@10 {means[mode][0]:.3f}   recall@20 {means[mode][1]:.3f}")
