@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         description="Path of a Meilisearch 1.21 binary to use instead of TOOLS_DIR/meilisearch",
     )
     meili_timeout_s: float = Field(5.0, description="Timeout of one call to Meilisearch")
+    meili_listing_timeout_s: float = Field(
+        30.0,
+        description="Timeout of the call that lists every decision `q` matches (stats, exports "
+        "and the explorer's charts with q): on the whole site under load it took over 5 s "
+        "(measured, docs/benchmarks.md), and it is a batch behind a slow answer, not a page",
+    )
     statement_timeout_ms: int = Field(
         15_000,
         description="PostgreSQL statement_timeout for the API's queries (0: none); an export "

@@ -342,8 +342,9 @@ async def full_text_references(
     state = request.app.state
     try:
         return await matching_references(
-            state.meili, state.index_name, text, filters, hybrid_of(text, semantic)
-        )
+            state.meili, state.index_name, text, filters, hybrid_of(text, semantic),
+            timeout=state.settings.meili_listing_timeout_s,
+        )  # fmt: skip
     except MeiliError as exc:
         # Said in the log as well: a 503 for a Meilisearch timeout and one for a request it
         # refused look the same to the client.

@@ -85,7 +85,9 @@ class MeiliClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def _send(self, method: str, path: str, data: bytes | None) -> tuple[int, bytes]:
+    async def _send(
+        self, method: str, path: str, data: bytes | None, timeout: float | None = None
+    ) -> tuple[int, bytes]:
         """Status and body. A refused connection, or a pooled one the server closed meanwhile,
         is tried once more (nothing reached Meilisearch); other failures are not retried.
 
@@ -97,13 +99,15 @@ class MeiliClient:
         """
         url = self.url + path
         headers = _JSON if data is not None else None
+        # Always a ClientTimeout: aiohttp reads an explicit None as "no timeout at all".
+        limit = aiohttp.ClientTimeout(total=self.timeout if timeout is None else timeout)
         for attempt in (1, 2):
             # A document batch (megabytes) goes out in chunks, which aiohttp asks for rather
             # than one write of a large buffer; a search body goes out in one write.
             payload = io.BytesIO(data) if data is not None and len(data) > _ONE_WRITE else data
             try:
                 async with self._http().request(
-                    method, url, data=payload, headers=headers
+                    method, url, data=payload, headers=headers, timeout=limit
                 ) as answer:
                     connection = answer.connection
                     transport = connection.transport if connection is not None else None
@@ -120,11 +124,15 @@ class MeiliClient:
                 raise MeiliUnavailable(f"Meilisearch unreachable at {self.url}: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def request(self, method: str, path: str, json: Any = None) -> Any:
+    async def request(
+        self, method: str, path: str, json: Any = None, *, timeout: float | None = None
+    ) -> Any:
+        """`timeout` replaces the client's own for this request (a listing of every match is
+        a batch job, not a page)."""
         if self.refilling and path.endswith("/search"):
             raise MeiliUnavailable("Meilisearch index is being refilled from PostgreSQL")
         data = None if json is None else orjson.dumps(json)
-        status, content = await self._send(method, path, data)
+        status, content = await self._send(method, path, data, timeout)
         if status >= 400:
             try:
                 body = orjson.loads(content)

@@ -53,8 +53,10 @@ def reference_filter(references: list[str]) -> str:
     return f"reference IN [{', '.join(quote(r) for r in references)}]"
 
 
-async def _references(meili: MeiliClient, index_name: str, body: dict[str, Any]) -> list[str]:
-    found = await meili.request("POST", f"/indexes/{index_name}/search", body)
+async def _references(
+    meili: MeiliClient, index_name: str, body: dict[str, Any], timeout: float | None
+) -> list[str]:
+    found = await meili.request("POST", f"/indexes/{index_name}/search", body, timeout=timeout)
     return [hit["reference"] for hit in found["hits"]]
 
 
@@ -64,8 +66,10 @@ async def matching_references(
     q: str,
     filters: DecisionFilters,
     hybrid: Hybrid | None = None,
+    timeout: float | None = None,
 ) -> list[str]:
-    """Every reference matching `q` and the filters, in no particular order.
+    """Every reference matching `q` and the filters, in no particular order (within
+    `timeout`, in place of the client's own for a page).
 
     With `hybrid`, also the SEMANTIC_NEIGHBOURS decisions nearest to `q` in meaning (under the
     same filters): the match set of a hybrid search, whatever its ratio.
@@ -77,10 +81,11 @@ async def matching_references(
         "attributesToRetrieve": ["reference"],
     }
     if hybrid is None:
-        return await _references(meili, index_name, keyword)
+        return await _references(meili, index_name, keyword, timeout)
     nearest = {**keyword, **nearest_fields(hybrid)}
     words, meaning = await asyncio.gather(
-        _references(meili, index_name, keyword), _references(meili, index_name, nearest)
+        _references(meili, index_name, keyword, timeout),
+        _references(meili, index_name, nearest, timeout),
     )
     return list(dict.fromkeys([*words, *meaning]))
 

@@ -447,3 +447,22 @@ async def test_counts_per_outcome_and_remedy_type_match_the_ground_truth(
     paying = await _stats(corpus.client, group_by="remedy_type", remedy_type="refund")
     refund = next(r for r in paying["data"] if r["key"] == "refund")
     assert refund["count"] == paying["meta"]["total"] == types["refund"]
+
+
+async def test_listing_every_match_has_its_own_timeout(
+    app: FastAPI, loaded: httpx.AsyncClient
+) -> None:
+    """Stats with q list every match, a batch that outlasts a page's MEILI_TIMEOUT_S on the
+    whole site under load (the soak's 503s, docs/benchmarks.md): it gets
+    MEILI_LISTING_TIMEOUT_S instead, while a page keeps the short one."""
+    working = app.state.meili
+    async with MeiliClient(working.url, working.key, timeout=1e-6) as hasty:
+        app.state.meili = hasty
+        try:
+            stats_q = await loaded.get("/v1/stats", params={"q": "Pellham"})
+            page_q = await loaded.get("/v1/decisions", params={"q": "Pellham"})
+        finally:
+            app.state.meili = working
+    assert stats_q.status_code == 200, stats_q.text
+    assert stats_q.json()["meta"]["total"] > 0
+    assert page_q.status_code == 503
