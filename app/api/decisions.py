@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import inspect
 import math
 import re
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from app.api.degraded import search_in_postgres
 from app.api.encoded import EncodedJSON
 from app.api.labels import council_warnings, current_labels
 from app.api.query import FullText, SemanticRatio, filter_parameters, hybrid_of
+from app.api.signatures import same_parameters
 from app.db import SessionDep
 from app.models import Decision, DecisionVersion, Organisation, Payment
 from app.problems import ProblemError, problem_responses
@@ -292,7 +292,7 @@ async def search_decisions(
         ]
         for facet in wanted
     }
-    content = {
+    return {
         "data": [_item(hit, bool(text)) for hit in found["hits"]],
         "meta": {
             "total": total,
@@ -308,24 +308,19 @@ async def search_decisions(
             "prev": _url(request, page=page - 1) if 1 < page <= pages + 1 else None,
         },
     }
-    return content
 
 
-async def search_decisions_route(**parameters: Any) -> EncodedJSON:
-    # search_decisions' parameters, declared once there; its page encoded without a second
-    # validation against DecisionList (app/api/encoded.py says why). The signature is set
-    # before the route is made: FastAPI reads the parameters when it registers the route.
-    return EncodedJSON(await search_decisions(**parameters))
-
-
-search_decisions_route.__signature__ = inspect.signature(search_decisions, eval_str=True)  # type: ignore[attr-defined]
-router.get(
+@router.get(
     "/decisions",
     operation_id="search_decisions",
     summary="Search and filter decisions",
     response_model=DecisionList,
     responses=PROBLEMS,
-)(search_decisions_route)
+)
+@same_parameters(search_decisions)
+async def search_decisions_route(**parameters: Any) -> EncodedJSON:
+    # The page encoded without a second validation against DecisionList (app/api/encoded.py).
+    return EncodedJSON(await search_decisions(**parameters))
 
 
 async def _hybrid_search(

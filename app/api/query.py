@@ -7,7 +7,6 @@ once and turns the raw strings into `DecisionFilters` (slugs, pence, dates). Bad
 
 from __future__ import annotations
 
-import inspect
 import logging
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,7 @@ from pydantic import WithJsonSchema
 from sqlalchemy import ColumnElement
 
 from app.api import patterns
+from app.api.signatures import same_parameters
 from app.problems import ProblemError
 from app.search.client import MeiliError
 from app.search.embeddings import embedder
@@ -317,6 +317,7 @@ def decision_filters(
     return filters
 
 
+@same_parameters(decision_filters)
 async def filter_parameters(**values: Any) -> DecisionFilters:
     """`decision_filters` as the endpoints' dependency, with its very parameters.
 
@@ -326,9 +327,6 @@ async def filter_parameters(**values: Any) -> DecisionFilters:
     runs in the event loop.
     """
     return decision_filters(**values)
-
-
-filter_parameters.__signature__ = inspect.signature(decision_filters, eval_str=True)  # type: ignore[attr-defined]
 
 
 async def full_text_references(

@@ -134,11 +134,11 @@ class MeiliClient:
         data = None if json is None else orjson.dumps(json)
         status, content = await self._send(method, path, data, timeout)
         if status >= 400:
+            text = content.decode(errors="replace")
             try:
                 body = orjson.loads(content)
             except orjson.JSONDecodeError:
-                body = {"message": content.decode(errors="replace")}
-            text = content.decode(errors="replace")
+                body = {"message": text}
             code = body.get("code")
             error = MeiliUnavailable if code in _UNPREPARED else MeiliError
             if error is MeiliUnavailable:
