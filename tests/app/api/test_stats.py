@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -278,15 +280,22 @@ async def test_empty_database(client: httpx.AsyncClient) -> None:
     assert body["meta"] == meta("month", 0, total=0)
 
 
-async def test_meilisearch_only_for_q(app: FastAPI, loaded: httpx.AsyncClient) -> None:
+@asynccontextmanager
+async def _meili_of(app: FastAPI, url: str, key: str | None, timeout: float) -> AsyncIterator[None]:
+    """The app's searches go to this Meilisearch client for the block."""
     working = app.state.meili
-    async with MeiliClient("http://127.0.0.1:9", None, timeout=1.0) as down:
-        app.state.meili = down
+    async with MeiliClient(url, key, timeout=timeout) as other:
+        app.state.meili = other
         try:
-            without_q = await loaded.get("/v1/stats", params={"group_by": "year"})
-            with_q = await loaded.get("/v1/stats", params={"q": "Pellham"})
+            yield
         finally:
             app.state.meili = working
+
+
+async def test_meilisearch_only_for_q(app: FastAPI, loaded: httpx.AsyncClient) -> None:
+    async with _meili_of(app, "http://127.0.0.1:9", None, timeout=1.0):  # nothing listens
+        without_q = await loaded.get("/v1/stats", params={"group_by": "year"})
+        with_q = await loaded.get("/v1/stats", params={"q": "Pellham"})
     assert without_q.status_code == 200
     assert without_q.json()["meta"]["total"] == TOTAL
     assert with_q.status_code == 503
@@ -456,13 +465,9 @@ async def test_listing_every_match_has_its_own_timeout(
     whole site under load (the soak's 503s, docs/benchmarks.md): it gets
     MEILI_LISTING_TIMEOUT_S instead, while a page keeps the short one."""
     working = app.state.meili
-    async with MeiliClient(working.url, working.key, timeout=1e-6) as hasty:
-        app.state.meili = hasty
-        try:
-            stats_q = await loaded.get("/v1/stats", params={"q": "Pellham"})
-            page_q = await loaded.get("/v1/decisions", params={"q": "Pellham"})
-        finally:
-            app.state.meili = working
+    async with _meili_of(app, working.url, working.key, timeout=1e-6):
+        stats_q = await loaded.get("/v1/stats", params={"q": "Pellham"})
+        page_q = await loaded.get("/v1/decisions", params={"q": "Pellham"})
     assert stats_q.status_code == 200, stats_q.text
     assert stats_q.json()["meta"]["total"] > 0
     assert page_q.status_code == 503
