@@ -67,27 +67,3 @@ def test_every_filter_and_sort_has_an_index(database_url: str) -> None:
         "source",
     ):
         assert (column,) in indexed, column
-
-
-def test_embeddings_are_stored_out_of_the_decision_rows(database_url: str) -> None:
-    """Groupings scan the decision table: in a row long enough to be toasted (over 2 KB, as
-    realistic decisions are), the 1 KB vector goes to TOAST and the summary stays inline."""
-    engine = create_engine(sqlalchemy_url(database_url), poolclass=pool.NullPool)
-    with engine.begin() as conn:
-        options = conn.exec_driver_sql(
-            "SELECT reloptions FROM pg_class WHERE oid = 'decision'::regclass"
-        ).scalar()
-        conn.exec_driver_sql(
-            "INSERT INTO decision (reference, summary, outcome_inferred, source, content_hash,"
-            " parser_version, embedding, sections) VALUES ('99 000 001', 'short', false,"
-            " 'synthetic', 'x', 1, array_fill(0.5::real, ARRAY[256]),"
-            " (SELECT json_agg(md5(i::text)) FROM generate_series(1, 60) AS i))"
-        )
-        stored = conn.exec_driver_sql(
-            "SELECT pg_column_toast_chunk_id(embedding) IS NOT NULL,"
-            " pg_column_toast_chunk_id(summary) IS NOT NULL"
-            " FROM decision WHERE reference = '99 000 001'"
-        ).one()
-    engine.dispose()
-    assert options == ["toast_tuple_target=256"]
-    assert tuple(stored) == (True, False)  # the vector out of line, the summary in the row
