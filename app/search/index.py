@@ -205,15 +205,19 @@ async def send_all(
     batch_size: int = 1000,
     *,
     with_vectors: bool = True,
+    limit: int | None = None,
 ) -> int:
     """Send every stored decision to `index_name` (upserts: safe to repeat after a failure).
 
     What `ombudsman reindex` fills a new index with, and what the app refills a lost one with;
-    `with_vectors=False` leaves the embeddings out (the benchmark's index size without them).
+    `with_vectors=False` leaves the embeddings out and `limit` stops after that many (the
+    benchmark's index size with and without them, on a sample).
     """
     count = 0
     last_id = 0
-    while True:
+    while limit is None or count < limit:
+        if limit is not None:
+            batch_size = min(batch_size, limit - count)
         with Session(engine) as session:
             rows = session.execute(
                 select(Decision, Organisation)
@@ -231,3 +235,4 @@ async def send_all(
                 del document["_vectors"]
         await add_documents(client, index_name, documents)
         count += len(rows)
+    return count

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from app.api.decision_schemas import DecisionList, SimilarList
+from app.search.client import MeiliClient
+from app.search.index import ensure_index, send_all
 from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 
 TOTAL = SYNTHETIC + 3
@@ -234,3 +236,13 @@ async def test_similar_lists_are_exactly_what_the_model_gives(corpus: LoadedCorp
     body = await get(corpus, {"per_page": 5}, path="/v1/decisions/90-000-001/similar")
     assert body["data"]
     assert SimilarList.model_validate(body).model_dump(mode="json") == body
+
+
+async def test_send_all_stops_at_its_limit(
+    corpus: LoadedCorpus, meili: MeiliClient, index_name: str
+) -> None:
+    """The benchmark measures index sizes on a sample: `limit` sends that many, in batches."""
+    await ensure_index(meili, index_name)
+    sent = await send_all(meili, corpus.engine, index_name, batch_size=400, limit=1000)
+    stats = await meili.request("GET", f"/indexes/{index_name}/stats")
+    assert sent == stats["numberOfDocuments"] == 1000
