@@ -9,7 +9,9 @@ load both lists, the others only `DECISIONS`, so their figures stay as they are.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 
 from app.search.client import MeiliClient
@@ -110,3 +112,10 @@ async def load_decisions(
     await ensure_index(meili, index_name)
     summary = await Loader(engine, meili, index_name).load(raw_documents(rows))
     assert (summary.created, summary.failed) == (len(rows), 0)
+
+
+async def get_stats(client: httpx.AsyncClient, **params: Any) -> Any:
+    """GET /v1/stats with `params`, which must answer 200; its JSON."""
+    response = await client.get("/v1/stats", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.api.query import decision_filters
@@ -44,7 +44,7 @@ from app.search.filters import ORGANISATIONS, sql_conditions
 from app.search.matching import matching_references, reference_in
 from ingest.demo import generate
 from ingest.parse.model import ParsedDecision
-from tests.app.api.bodies import DECISIONS, STATS_EXTRA, load_decisions
+from tests.app.api.bodies import get_stats
 from tests.app.search_corpus import SYNTHETIC, LoadedCorpus
 from tests.app.test_filters import MATRIX
 
@@ -145,20 +145,6 @@ EXPECTED: dict[str, list[Row]] = {
 }  # fmt: skip
 
 
-@pytest.fixture
-async def loaded(
-    client: httpx.AsyncClient, engine: Engine, meili: MeiliClient, index_name: str
-) -> httpx.AsyncClient:
-    await load_decisions(engine, meili, index_name, DECISIONS + STATS_EXTRA)
-    return client
-
-
-async def _stats(client: httpx.AsyncClient, **params: Any) -> Any:
-    response = await client.get("/v1/stats", params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 CORE = ("key", "label", "count", "upheld", "upheld_rate", "remedy_total", "remedy_median",
         "remedy_max", "with_payment")  # fmt: skip
 
@@ -177,18 +163,21 @@ def meta(group_by: str, groups: int, total: int = TOTAL, **paging: int) -> Row:
 
 
 async def _keys(client: httpx.AsyncClient, **params: Any) -> list[str | None]:
-    return [r["key"] for r in (await _stats(client, **params))["data"]]
+    return [r["key"] for r in (await get_stats(client, **params))["data"]]
 
 
 @pytest.mark.parametrize("group_by", list(EXPECTED))
 async def test_every_group_by_has_exact_figures(loaded: httpx.AsyncClient, group_by: str) -> None:
-    body = await _stats(loaded, group_by=group_by)
+    body = await get_stats(loaded, group_by=group_by)
     assert core(body["data"]) == EXPECTED[group_by]
     assert body["meta"] == meta(group_by, len(EXPECTED[group_by]))
 
 
 async def test_default_is_council_by_count(loaded: httpx.AsyncClient) -> None:
-    default, named = await _stats(loaded), await _stats(loaded, group_by="council", sort="-count")
+    default, named = (
+        await get_stats(loaded),
+        await get_stats(loaded, group_by="council", sort="-count"),
+    )
     assert (default["data"], default["meta"]) == (named["data"], named["meta"])
 
 
@@ -222,16 +211,18 @@ async def test_null_groups_sort_last_both_ways(loaded: httpx.AsyncClient) -> Non
 
 
 async def test_limit_keeps_the_group_count(loaded: httpx.AsyncClient) -> None:
-    body = await _stats(loaded, group_by="month", sort="key", limit=2)
+    body = await get_stats(loaded, group_by="month", sort="key", limit=2)
     assert [r["key"] for r in body["data"]] == ["2022-01", "2023-02"]
     assert body["meta"]["groups"] == 11
     assert body["meta"]["total"] == TOTAL
-    assert core((await _stats(loaded, limit=1))["data"]) == [WEXMOOR]
+    assert core((await get_stats(loaded, limit=1))["data"]) == [WEXMOOR]
 
 
 async def test_filters_apply_as_in_search(loaded: httpx.AsyncClient) -> None:
-    body = await _stats(
-        loaded, group_by="outcome", council=["Wexmoor District Council", "hartsby-borough-council"]
+    body = await get_stats(
+        loaded,
+        group_by="outcome",
+        council=["Wexmoor District Council", "hartsby-borough-council"],
     )
     assert body["meta"]["total"] == 8
     assert [(r["key"], r["count"]) for r in body["data"]] == [
@@ -240,7 +231,7 @@ async def test_filters_apply_as_in_search(loaded: httpx.AsyncClient) -> None:
         ("closed_after_initial_enquiries", 1),
         (None, 1),
     ]
-    paying = await _stats(loaded, group_by="year", remedy_min="300", sort="key")
+    paying = await get_stats(loaded, group_by="year", remedy_min="300", sort="key")
     assert [(r["key"], r["count"], r["remedy_total"]) for r in paying["data"]] == [
         ("2023", 1, 5000.0),
         ("2024", 4, 4450.5),  # 1,550.50 + 300 + 500 + 2,100
@@ -248,23 +239,23 @@ async def test_filters_apply_as_in_search(loaded: httpx.AsyncClient) -> None:
 
 
 async def test_q_restricts_to_full_text_matches(loaded: httpx.AsyncClient) -> None:
-    body = await _stats(loaded, q="Pellham", group_by="outcome")
+    body = await get_stats(loaded, q="Pellham", group_by="outcome")
     search = (await loaded.get("/v1/decisions", params={"q": "Pellham"})).json()
     assert body["meta"]["total"] == search["meta"]["total"] == 2
     assert [(r["key"], r["count"]) for r in body["data"]] == [("other", 1), ("upheld", 1)]
-    assert (await _stats(loaded, q="   "))["meta"]["total"] == TOTAL  # blank q: no full text
+    assert (await get_stats(loaded, q="   "))["meta"]["total"] == TOTAL  # blank q: no full text
 
 
 async def test_nothing_matches(loaded: httpx.AsyncClient) -> None:
     for params in ({"outcome": "upheld", "decided_to": "2000-01-01"}, {"q": "zzzqqqxxy"}):
-        body = await _stats(loaded, group_by="remedy_type", **params)
+        body = await get_stats(loaded, group_by="remedy_type", **params)
         assert body["data"] == []
         assert body["meta"] == meta("remedy_type", 0, total=0)
 
 
 async def test_unknown_council_is_warned_as_in_search(loaded: httpx.AsyncClient) -> None:
     params = {"council": "wexmoor-district-counci"}
-    body = await _stats(loaded, **params)
+    body = await get_stats(loaded, **params)
     search = (await loaded.get("/v1/decisions", params=params)).json()
     assert body["data"] == []
     assert (
@@ -275,7 +266,7 @@ async def test_unknown_council_is_warned_as_in_search(loaded: httpx.AsyncClient)
 
 
 async def test_empty_database(client: httpx.AsyncClient) -> None:
-    body = await _stats(client, group_by="month")
+    body = await get_stats(client, group_by="month")
     assert body["data"] == []
     assert body["meta"] == meta("month", 0, total=0)
 
@@ -381,7 +372,7 @@ async def test_totals_agree_with_search_and_sql(
     search = await corpus.client.get("/v1/decisions", params=params)
     assert search.status_code == 200, search.text
     expected = search.json()["meta"]["total"]
-    body = await _stats(corpus.client, group_by="council", limit=1000, **params)
+    body = await get_stats(corpus.client, group_by="council", limit=1000, **params)
     assert body["meta"]["total"] == expected
     assert body["meta"]["groups"] == len(body["data"])
     assert sum(r["count"] for r in body["data"]) == expected
@@ -393,7 +384,7 @@ async def test_totals_agree_with_search_and_sql(
 
 @pytest.mark.parametrize("group_by", ["outcome", "year", "month", "category", "remedy_type"])
 async def test_every_grouping_covers_every_decision(corpus: LoadedCorpus, group_by: str) -> None:
-    body = await _stats(corpus.client, group_by=group_by, limit=1000, q="council")
+    body = await get_stats(corpus.client, group_by=group_by, limit=1000, q="council")
     search = (await corpus.client.get("/v1/decisions", params={"q": "council"})).json()
     assert body["meta"]["total"] == search["meta"]["total"]
     counted = sum(r["count"] for r in body["data"])
@@ -437,7 +428,7 @@ def _truth_by_year() -> list[Row]:
 
 
 async def test_figures_per_year_match_the_ground_truth(corpus: LoadedCorpus) -> None:
-    body = await _stats(corpus.client, group_by="year", sort="key", source="synthetic")
+    body = await get_stats(corpus.client, group_by="year", sort="key", source="synthetic")
     assert body["meta"]["total"] == SYNTHETIC
     assert core(body["data"]) == _truth_by_year()
 
@@ -447,13 +438,13 @@ async def test_counts_per_outcome_and_remedy_type_match_the_ground_truth(
 ) -> None:
     truths = [demo.truth for demo in generate(SYNTHETIC, seed=11)]
     outcomes = Counter(t.outcome for t in truths)
-    body = await _stats(corpus.client, group_by="outcome", source="synthetic")
+    body = await get_stats(corpus.client, group_by="outcome", source="synthetic")
     assert {r["key"]: r["count"] for r in body["data"]} == outcomes
     kinds: list[str | None] = [kind for t in truths for kind in t.remedy_types]
     types = Counter(kinds + [None] * sum(1 for t in truths if not t.remedy_types))
-    body = await _stats(corpus.client, group_by="remedy_type", source="synthetic")
+    body = await get_stats(corpus.client, group_by="remedy_type", source="synthetic")
     assert {r["key"]: r["count"] for r in body["data"]} == types
-    paying = await _stats(corpus.client, group_by="remedy_type", remedy_type="refund")
+    paying = await get_stats(corpus.client, group_by="remedy_type", remedy_type="refund")
     refund = next(r for r in paying["data"] if r["key"] == "refund")
     assert refund["count"] == paying["meta"]["total"] == types["refund"]
 

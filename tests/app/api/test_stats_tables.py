@@ -12,28 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, text, update
 
 from app.api.rates import rate_fields
-from app.search.client import MeiliClient
 from app.search.filters import DECISIONS as DECISION_TABLE
-from tests.app.api.bodies import DECISIONS, STATS_EXTRA, load_decisions
-
-
-@pytest.fixture
-async def loaded(
-    client: httpx.AsyncClient, engine: Engine, meili: MeiliClient, index_name: str
-) -> httpx.AsyncClient:
-    await load_decisions(engine, meili, index_name, DECISIONS + STATS_EXTRA)
-    return client
-
-
-async def _stats(client: httpx.AsyncClient, **params: Any) -> Any:
-    response = await client.get("/v1/stats", params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
+from tests.app.api.bodies import get_stats
 
 
 def _by_key(body: Any) -> dict[str | None, Any]:
@@ -41,7 +25,7 @@ def _by_key(body: Any) -> dict[str | None, Any]:
 
 
 async def test_every_rate_has_its_interval(loaded: httpx.AsyncClient) -> None:
-    rows = _by_key(await _stats(loaded))
+    rows = _by_key(await get_stats(loaded))
     # Wexmoor: 3 upheld of 5 with a known outcome (23 000 005 has none).
     wexmoor = rows["wexmoor-district-council"]
     assert wexmoor["with_outcome"] == 5
@@ -70,8 +54,8 @@ async def test_sorting_by_rate_puts_reliable_groups_first(
     kept = app.state.settings
     app.state.settings = kept.model_copy(update={"min_rate_n": 2})
     try:
-        up = await _stats(loaded, sort="upheld_rate")
-        down = await _stats(loaded, sort="-upheld_rate")
+        up = await get_stats(loaded, sort="upheld_rate")
+        down = await get_stats(loaded, sort="-upheld_rate")
     finally:
         app.state.settings = kept
     # Reliable (two or more known outcomes): Wexmoor 0.6, Hartsby 0.5, Pellham 0.5; then Sunny
@@ -99,7 +83,7 @@ async def test_compliance_counts_and_median_days(loaded: httpx.AsyncClient, engi
             .where(d.reference == "23 100 001")
             .values(kind="report", further_report=True)
         )
-    rows = _by_key(await _stats(loaded))
+    rows = _by_key(await get_stats(loaded))
     wexmoor, hartsby = rows["wexmoor-district-council"], rows["hartsby-borough-council"]
     assert (wexmoor["reports"], wexmoor["further_reports"], wexmoor["compliance_confirmed"]) == (
         3, 0, 3,
@@ -109,13 +93,13 @@ async def test_compliance_counts_and_median_days(loaded: httpx.AsyncClient, engi
         1, 1, 0,
     )  # fmt: skip
     assert hartsby["compliance_median_days"] is None
-    kinds = _by_key(await _stats(loaded, group_by="kind"))
+    kinds = _by_key(await get_stats(loaded, group_by="kind"))
     assert kinds["report"]["count"] == 4
     assert kinds["report"]["compliance_confirmed"] == 3
 
 
 async def test_pages_and_links(loaded: httpx.AsyncClient) -> None:
-    first = await _stats(loaded, group_by="month", sort="key", per_page=4)
+    first = await get_stats(loaded, group_by="month", sort="key", per_page=4)
     assert first["meta"] | {"warnings": []} == first["meta"]
     assert (first["meta"]["page"], first["meta"]["per_page"], first["meta"]["pages"]) == (1, 4, 3)
     assert first["meta"]["groups"] == 11
@@ -131,15 +115,15 @@ async def test_pages_and_links(loaded: httpx.AsyncClient) -> None:
     assert page["meta"]["page"] == 3
     assert len(page["data"]) == 3
     assert page["links"]["prev"] == "/v1/stats?group_by=month&sort=key&per_page=4&page=2"
-    beyond = await _stats(loaded, group_by="month", per_page=4, page=9)
+    beyond = await get_stats(loaded, group_by="month", per_page=4, page=9)
     assert beyond["data"] == []
     assert beyond["meta"]["groups"] == 11
     assert beyond["meta"]["total"] == 12
 
 
 async def test_limit_is_a_deprecated_alias_of_per_page(loaded: httpx.AsyncClient) -> None:
-    assert (await _stats(loaded, limit=2))["meta"]["per_page"] == 2
-    assert (await _stats(loaded, limit=2, per_page=3))["meta"]["per_page"] == 3  # per_page wins
+    assert (await get_stats(loaded, limit=2))["meta"]["per_page"] == 2
+    assert (await get_stats(loaded, limit=2, per_page=3))["meta"]["per_page"] == 3  # per_page wins
     schema = (await loaded.get("/openapi.json")).json()
     parameters = {p["name"]: p for p in schema["paths"]["/v1/stats"]["get"]["parameters"]}
     assert parameters["limit"]["deprecated"] is True
@@ -162,7 +146,7 @@ async def test_csv_has_every_group_and_the_json_figures(loaded: httpx.AsyncClien
         + response.headers["content-disposition"].rsplit("-month-", 1)[1]
     )
     assert "page" not in response.headers["content-disposition"]
-    listed = (await _stats(loaded, group_by="month", sort="key", per_page=100))["data"]
+    listed = (await get_stats(loaded, group_by="month", sort="key", per_page=100))["data"]
     assert [r["key"] for r in rows] == [r["key"] or "" for r in listed]
     march = next(r for r in rows if r["key"] == "2024-03")
     assert march["label"] == "March 2024"
