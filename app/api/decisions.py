@@ -20,6 +20,7 @@ from app.api.decision_schemas import DecisionList, DecisionOut
 from app.api.degraded import search_in_postgres
 from app.api.encoded import EncodedJSON
 from app.api.labels import council_warnings, current_labels
+from app.api.model_query import ModelQueryRoute
 from app.api.query import FullText, SemanticRatio, filter_parameters, hybrid_of
 from app.api.signatures import same_parameters
 from app.db import SessionDep
@@ -30,7 +31,7 @@ from app.search.filters import DecisionFilters, meili_filter
 from app.search.matching import Hybrid, nearest_fields, reference_filter
 from app.vocabulary import normalise_reference, pence_to_pounds, reference_slug
 
-router = APIRouter(prefix="/v1", tags=["decisions"])
+router = APIRouter(prefix="/v1", tags=["decisions"], route_class=ModelQueryRoute)
 
 # Highlight markers Meilisearch puts around matches: private-use characters that never occur in
 # decisions, so the snippet can be HTML-escaped whole and the markers then turned into <mark>.

@@ -52,6 +52,7 @@ from sqlmodel import SQLModel
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api.decisions import reference_path
+from app.api.model_query import ModelQueryRoute
 from app.api.query import (
     FullText,
     SemanticRatio,
@@ -63,7 +64,7 @@ from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, 
 from app.vocabulary import pence_to_pounds
 
 log = logging.getLogger("ombudsearch.export")
-router = APIRouter(prefix="/v1", tags=["export"])
+router = APIRouter(prefix="/v1", tags=["export"], route_class=ModelQueryRoute)
 
 PAYMENTS = SQLModel.metadata.tables["payment"]
 COLUMNS = (

@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import ColumnElement, Engine, func, select
 
 from app.api.decisions import OUTCOME_LABELS, reference_path
+from app.api.model_query import ModelQueryRoute
 from app.api.query import (
     FullText,
     SemanticRatio,
@@ -30,7 +31,7 @@ from app.api.query import (
 from app.problems import problem_responses
 from app.search.filters import DECISIONS, DECISIONS_WITH_BODIES, ORGANISATIONS, DecisionFilters
 
-router = APIRouter(prefix="/v1", tags=["feed"])
+router = APIRouter(prefix="/v1", tags=["feed"], route_class=ModelQueryRoute)
 
 FEED_SIZE = 50
 ATOM = "application/atom+xml"

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request
 from pydantic import WithJsonSchema
 from sqlalchemy import ColumnElement
 
 from app.api import patterns
-from app.api.signatures import same_parameters
+from app.api.model_query import ModelQuery
 from app.problems import ProblemError
 from app.search.client import MeiliError
 from app.search.embeddings import embedder
@@ -317,16 +317,10 @@ def decision_filters(
     return filters
 
 
-@same_parameters(decision_filters)
-async def filter_parameters(**values: Any) -> DecisionFilters:
-    """`decision_filters` as the endpoints' dependency, with its very parameters.
-
-    FastAPI runs a plain `def` dependency in a worker thread; for a few microseconds of
-    parsing, that hop (and its wake-up) cost more than the parsing on every search, stats,
-    export and feed request (measured with cProfile, docs/benchmarks.md). An `async def`
-    runs in the event loop.
-    """
-    return decision_filters(**values)
+# The endpoints' dependency: `decision_filters`'s parameters validated in one pydantic call
+# instead of FastAPI's one at a time (app/api/model_query.py says why, and how they stay in
+# the OpenAPI document and the strictness check).
+filter_parameters = ModelQuery(decision_filters)
 
 
 async def full_text_references(

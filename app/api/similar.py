@@ -18,6 +18,7 @@ from sqlmodel import col
 from app.api.decision_schemas import SimilarList
 from app.api.decisions import LIST_FIELDS, PROBLEMS, _item, reference_not_found, reference_path
 from app.api.encoded import EncodedJSON
+from app.api.model_query import ModelQueryRoute
 from app.api.query import filter_parameters
 from app.models import Decision
 from app.problems import ProblemError
@@ -27,7 +28,7 @@ from app.search.filters import DecisionFilters, meili_filter
 from app.search.index import document_id
 from app.vocabulary import normalise_reference
 
-router = APIRouter(prefix="/v1", tags=["decisions"])
+router = APIRouter(prefix="/v1", tags=["decisions"], route_class=ModelQueryRoute)
 
 NO_VECTOR = (
     "This decision has no text to compare (no summary or findings), so nothing is listed as "

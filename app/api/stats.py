@@ -51,6 +51,7 @@ from app.api.export import (
     export_filename,
 )
 from app.api.labels import council_warnings, current_labels
+from app.api.model_query import ModelQueryRoute
 from app.api.query import (
     FullText,
     SemanticRatio,
@@ -76,7 +77,7 @@ from app.search.filters import (
 from app.search.matching import MAX_MATCHES, reference_in
 from app.vocabulary import pence_to_pounds
 
-router = APIRouter(prefix="/v1", tags=["stats"])
+router = APIRouter(prefix="/v1", tags=["stats"], route_class=ModelQueryRoute)
 DEFAULT_MIN_RATE_N = 30  # MIN_RATE_N's default (app/config.py); the endpoint passes the setting
 
 GroupBy = Literal[

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from app.api.model_query import ModelQuery
 from app.problems import ProblemError
 
 _ALLOWED_CACHE: dict[int, frozenset[str]] = {}
@@ -22,6 +23,8 @@ def _query_names(dependant: Dependant) -> set[str]:
     names = {param.alias for param in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _query_names(sub)
+        if isinstance(sub.call, ModelQuery):  # parameters FastAPI does not solve itself
+            names |= sub.call.names
     return names
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from app.api import councils, decisions, similar, stats
 from app.api.decisions import OUTCOME_LABELS, SortParam
+from app.api.model_query import ModelQueryRoute
 from app.api.query import FullText, SemanticRatio, filter_parameters
 from app.db import SessionDep
 from app.explorer import problem_page
@@ -39,7 +40,11 @@ from app.models import Decision, Organisation
 from app.problems import ProblemError
 from app.search.filters import DecisionFilters
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(drop_empty_parameters)])
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(drop_empty_parameters)],
+    route_class=ModelQueryRoute,
+)
 
 FACETS = "council,category,outcome,year,remedy_type,kind,status"
 FACET_SHOWN = 10  # values of each facet listed before "n more"
