@@ -337,9 +337,13 @@ async def _hybrid_search(
     The page is Meilisearch's hybrid ranking. The matches are the keyword matches K plus the
     SEMANTIC_NEIGHBOURS nearest N, the set `matching_references` lists for stats, export and
     feed; here it is counted without listing K (which can be every decision): |K| and K's
-    facets from one keyword count, then which of N are not in K (one search restricted to
-    N's references), and their facets. Exactly len(matching_references(...)), in a few
-    milliseconds instead of a listing of every keyword match.
+    facets from one keyword count, N from one vector search, then |N ∩ K| and the facets of N
+    and of N ∩ K from two more counts restricted to N. Total |K| + |N| - |N ∩ K|, and facets
+    K + N - (N ∩ K): exactly len(matching_references(...)) and the counts stats give.
+
+    Every request but the page and N's asks for no hits (`hitsPerPage: 0`): Meilisearch then
+    reads no stored document, which is what a search of 100 hits spends most of its time on
+    (a 25 KB decision each, decompressed; 4.8 ms against 0.5 ms at 100,000 realistic ones).
     """
     state = request.app.state
 
@@ -351,30 +355,36 @@ async def _hybrid_search(
 
     where = meili_filter(filters)
     attributes = [FACETS[f] for f in wanted]
-    keyword = {"q": text, "filter": where}
+    count = {"page": 1, "hitsPerPage": 0, "facets": attributes}
+    nearest_body = {**nearest_fields(hybrid), "attributesToRetrieve": ["reference"]}
     found, nearest, counted = await asyncio.gather(
         search({**body, "facets": []}),
-        search({**keyword, **nearest_fields(hybrid), "attributesToRetrieve": ["reference"]}),
-        search({**keyword, "page": 1, "hitsPerPage": 0, "facets": attributes}),
+        search({"q": text, "filter": where, **nearest_body}),
+        search({"q": text, "filter": where, **count}),
     )
     near = [hit["reference"] for hit in nearest["hits"]]
-    extra: list[str] = []
+    distribution = {a: dict(counted.get("facetDistribution", {}).get(a, {})) for a in attributes}
+    total = counted["totalHits"]
     if near:
         among = [*where, reference_filter(near)]
-        also_words = await search(
-            {"q": text, "filter": among, "limit": len(near), "attributesToRetrieve": ["reference"]}
-        )
-        seen = {hit["reference"] for hit in also_words["hits"]}
-        extra = [ref for ref in near if ref not in seen]
-    found["totalHits"] = counted["totalHits"] + len(extra)
-    distribution = {a: dict(counted.get("facetDistribution", {}).get(a, {})) for a in attributes}
-    if attributes and extra:
-        more = await search(
-            {"q": "", "filter": [*where, reference_filter(extra)], "limit": 0, "facets": attributes}
-        )
-        for attribute, counts in more.get("facetDistribution", {}).items():
-            for value, count in counts.items():
-                distribution[attribute][value] = distribution[attribute].get(value, 0) + count
+        both = search({"q": text, "filter": among, **count})  # N ∩ K
+        if attributes:
+            in_both, in_near = await asyncio.gather(
+                both, search({"q": "", "filter": among, **count})
+            )
+        else:
+            in_both, in_near = await both, None
+        total += len(near) - in_both["totalHits"]
+        if in_near is not None:
+            shared = in_both.get("facetDistribution", {})
+            for attribute, counts in in_near.get("facetDistribution", {}).items():
+                for value, n in counts.items():
+                    extra = n - shared.get(attribute, {}).get(value, 0)
+                    if extra > 0:
+                        distribution[attribute][value] = (
+                            distribution[attribute].get(value, 0) + extra
+                        )
+    found["totalHits"] = total
     found["facetDistribution"] = distribution
     return found
 
