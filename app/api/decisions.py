@@ -341,9 +341,9 @@ async def _hybrid_search(
     and of N ∩ K from two more counts restricted to N. Total |K| + |N| - |N ∩ K|, and facets
     K + N - (N ∩ K): exactly len(matching_references(...)) and the counts stats give.
 
-    Every request but the page and N's asks for no hits (`hitsPerPage: 0`): Meilisearch then
-    reads no stored document, which is what a search of 100 hits spends most of its time on
-    (a 25 KB decision each, decompressed; 4.8 ms against 0.5 ms at 100,000 realistic ones).
+    Every request but the page and N's asks for no hits (`hitsPerPage: 0`), so Meilisearch
+    neither ranks nor reads a document for it: 0.5 ms at 100,000 realistic decisions, where the
+    100-hit search restricted to N that this replaced took 4.8 ms.
     """
     state = request.app.state
 
