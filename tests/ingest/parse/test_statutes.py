@@ -3,10 +3,14 @@ corpus against lists checked by reading each text (tests/lgsco_pages.py renders 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.parse.record import parse_html, parse_text
-from ingest.parse.statutes import find_statutes
+from ingest.parse.statutes import GUIDANCE, find_statutes
 from tests.corpus import decision_text
 from tests.lgsco_pages import render_report, report_records
 
@@ -36,6 +40,9 @@ def labels(text: str) -> list[str]:
         ("the Homelessness Code of Guidance", ["Homelessness Code of Guidance"]),
         ("the SEND Code of Practice, also the Special Educational Needs and Disability Code of "
          "Practice", ["SEND Code of Practice"]),
+        ("the care and support statutory guidance; WORKING TOGETHER TO SAFEGUARD CHILDREN",
+         ["Care and Support Statutory Guidance", "Working Together to Safeguard Children"]),
+        ("the SEN (SEND) code of practice", ["SEND Code of Practice"]),
         # Whole Acts, once; a sectioned Act is listed by its sections only.
         ("The Equality Act 2010 and the Children and Families Act 2014.",
          ["Equality Act 2010", "Children and Families Act 2014"]),
@@ -54,6 +61,20 @@ def labels(text: str) -> list[str]:
 )  # fmt: skip
 def test_snippets(text: str, expected: list[str]) -> None:
     assert labels(text) == expected
+
+
+@settings(max_examples=200)
+@given(
+    st.sampled_from([pattern for _, pattern, _ in GUIDANCE]).flatmap(
+        lambda pattern: st.from_regex(pattern, fullmatch=True).map(lambda t: (pattern, t))
+    )
+)
+def test_guidance_words_are_in_every_citation(cited: tuple[re.Pattern[str], str]) -> None:
+    """find_statutes looks for a guidance pattern only where its words are: every text the
+    pattern matches must contain them."""
+    pattern, text = cited
+    (words,) = [w for w, p, _ in GUIDANCE if p is pattern]
+    assert words in text.lower()
 
 
 def test_statute_fields() -> None:
