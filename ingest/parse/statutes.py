@@ -126,8 +126,14 @@ _AFTER = re.compile(rf"^\s*[,(]?\s*{_SECTION_WORD}({_NUMBERS})")
 _PART_AFTER = re.compile(r"^\s*[,(]?\s*Part\s+([0-9]+[A-Z]?|[IVX]+)\b")
 _ONE_NUMBER = re.compile(_NUMBER)
 # Shorthands that name their Act without saying it.
-_SHORTHANDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"\bsection 17 child(?:ren)? in need\b", re.I), "Children Act 1989", "17"),
+# (words each contains, in lower case, looked for first as for GUIDANCE; pattern; Act; section)
+_SHORTHANDS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
+    (
+        "section 17 child",
+        re.compile(r"\bsection 17 child(?:ren)? in need\b", re.I),
+        "Children Act 1989",
+        "17",
+    ),
 )
 
 
@@ -180,9 +186,10 @@ def find_statutes(text: str) -> list[Statute]:
             cited.append(f"Part {m.group(1)}")
         for section in cited or [None]:
             found.append((name_start, act, section))
-    for pattern, act, section in _SHORTHANDS:
-        found += [(m.start(), act, section) for m in pattern.finditer(text)]
     lowered = text.lower()
+    for words, pattern, act, section in _SHORTHANDS:
+        if words in lowered:
+            found += [(m.start(), act, section) for m in pattern.finditer(text)]
     for words, pattern, name in GUIDANCE:
         if words in lowered:
             found += [(m.start(), name, None) for m in pattern.finditer(text)]

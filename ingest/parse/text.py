@@ -60,7 +60,12 @@ _COOKIE_START = re.compile(
 _COOKIE_LINE = re.compile(r"\bcookies?\b.*\b(?:website|browser|accept|consent|analytics|settings)")
 _SIGNATURE_RE = re.compile(r"^[\w' -]{0,60}decision on behalf of the ombudsman\.?$")
 _TOC_START = frozenset({"contents", "table of contents", "on this page", "in this decision"})
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of white space become one space. A lone space is left alone (it already is one), so the
+# pattern matches two or more, or one of the others: a decision has thousands of single spaces,
+# and substituting each for itself took a third more time.
+_SPACES = re.compile(
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SHORT = 120
 _SUMMARY_RE = re.compile(r"^summary\s*[:.\-–]?", re.IGNORECASE)

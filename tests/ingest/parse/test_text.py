@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ingest.parse.text import clean_lines, html_to_lines
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.parse.text import _raw_lines, clean_lines, html_to_lines
 
 DECISION = """\
 Northshire District Council (23 004 512)
@@ -187,3 +192,17 @@ def test_html_garbage() -> None:
     assert html_to_lines("") == []
     assert html_to_lines("<<<>>>&&&\x00") == ["<<<>>>&&&"]
     assert html_to_lines("<p>unclosed <b>tags") == ["unclosed tags"]
+
+
+_WHITE = " \t\u00a0\u2000\u2005\u200a\u202f\u205f\u3000"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from([*_WHITE, "a", "b", "\n", "."]), max_size=80))
+def test_every_run_of_white_space_becomes_one_space(text: str) -> None:
+    """_SPACES leaves a lone space alone for speed; the lines are as if every run were
+    replaced."""
+    every_run = re.sub(f"[{_WHITE}]+", " ", text)
+    assert list(_raw_lines(text)) == [
+        line.strip() for line in every_run.split("\n") if line.strip()
+    ]
