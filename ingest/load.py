@@ -38,7 +38,12 @@ DECISIONS = SQLModel.metadata.tables["decision"]
 PAYMENTS = SQLModel.metadata.tables["payment"]
 VERSIONS = SQLModel.metadata.tables["decision_version"]
 ORGANISATIONS = SQLModel.metadata.tables["organisation"]
-BATCH_SIZE = 1000
+# Documents parsed, stored and sent to Meilisearch together. Smaller batches start Meilisearch
+# sooner and leave it less to do alone after the last one, so it and the parsing overlap more;
+# Meilisearch merges the queued ones into larger batches of its own. At realistic lengths, 3,000
+# decisions on 2 cores: 126-130 a second in batches of 1,000, 136 of 500, 146-155 of 250, 122-129
+# of 100 (docs/benchmarks.md).
+BATCH_SIZE = 250
 NO_DECISION_TEXT = "no decision text found (no summary and no section heading)"
 MAX_TASKS_IN_FLIGHT = 6
 
