@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.api.model_query import ModelQuery, ModelQueryRoute
+from app.api.model_query import ModelQuery, ModelQueryRoute, _model_queries
 
 
 def source(
@@ -114,3 +114,27 @@ def test_refuses_an_alias() -> None:
 
     with pytest.raises(TypeError, match="alias"):
         ModelQuery(aliased)
+
+
+def test_every_route_with_a_model_query_documents_it() -> None:
+    """A router that takes `filter_parameters` without `route_class=ModelQueryRoute` would
+    accept the filters and leave them out of the OpenAPI document."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from app.config import Settings
+    from app.main import create_app
+    from app.stack import Services
+
+    unused = Services(
+        database_url="postgresql://unused@127.0.0.1:1/unused",
+        meili_url="http://127.0.0.1:1",
+        meili_key=None,
+    )
+    routes = [c.original_route for c in iter_route_contexts(create_app(Settings(), unused).routes)]
+    with_queries = [
+        r for r in routes if isinstance(r, APIRoute) and list(_model_queries(r.dependant))
+    ]
+    assert {r.path for r in with_queries} >= {
+        "/v1/decisions", "/v1/decisions/{reference}/similar", "/v1/stats", "/",
+    }  # fmt: skip
+    assert [r.path for r in with_queries if not isinstance(r, ModelQueryRoute)] == []
