@@ -135,6 +135,8 @@ _SHORTHANDS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
         "17",
     ),
 )
+# Both, as (words, pattern, what is cited, section or None): what find_statutes looks for by name.
+_BY_NAME = (*_SHORTHANDS, *((words, pattern, name, None) for words, pattern, name in GUIDANCE))
 
 
 def _act_name(words: str, year: str | None) -> str | None:
@@ -187,12 +189,9 @@ def find_statutes(text: str) -> list[Statute]:
         for section in cited or [None]:
             found.append((name_start, act, section))
     lowered = text.lower()
-    for words, pattern, act, section in _SHORTHANDS:
+    for words, pattern, act, section in _BY_NAME:
         if words in lowered:
             found += [(m.start(), act, section) for m in pattern.finditer(text)]
-    for words, pattern, name in GUIDANCE:
-        if words in lowered:
-            found += [(m.start(), name, None) for m in pattern.finditer(text)]
     with_sections = {act for _, act, section in found if section is not None}
     statutes: dict[str, Statute] = {}
     for _, act, section in sorted(found, key=lambda f: f[0]):

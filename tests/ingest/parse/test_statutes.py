@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.parse.record import parse_html, parse_text
-from ingest.parse.statutes import _SHORTHANDS, GUIDANCE, find_statutes
+from ingest.parse.statutes import _BY_NAME, find_statutes
 from tests.corpus import decision_text
 from tests.lgsco_pages import render_report, report_records
 
@@ -61,7 +61,7 @@ def test_snippets(text: str, expected: list[str]) -> None:
     assert labels(text) == expected
 
 
-PREFILTERED = [(w, p) for w, p, _ in GUIDANCE] + [(w, p) for w, p, _, _ in _SHORTHANDS]
+PREFILTERED = [(words, pattern) for words, pattern, _, _ in _BY_NAME]
 
 
 @settings(max_examples=200)
