@@ -28,7 +28,7 @@ from app.models import Decision, DecisionVersion, Organisation, Payment
 from app.problems import ProblemError, problem_responses
 from app.search.client import MeiliUnavailable
 from app.search.filters import DecisionFilters, meili_filter
-from app.search.matching import Hybrid, nearest_fields, reference_filter
+from app.search.matching import Hybrid, nearest_search, reference_filter
 from app.vocabulary import normalise_reference, pence_to_pounds, reference_slug
 
 router = APIRouter(prefix="/v1", tags=["decisions"], route_class=ModelQueryRoute)
@@ -356,10 +356,9 @@ async def _hybrid_search(
     where = meili_filter(filters)
     attributes = [FACETS[f] for f in wanted]
     count = {"page": 1, "hitsPerPage": 0, "facets": attributes}
-    nearest_body = {**nearest_fields(hybrid), "attributesToRetrieve": ["reference"]}
     found, nearest, counted = await asyncio.gather(
         search({**body, "facets": []}),
-        search({"q": text, "filter": where, **nearest_body}),
+        search(nearest_search(text, where, hybrid)),
         search({"q": text, "filter": where, **count}),
     )
     near = [hit["reference"] for hit in nearest["hits"]]

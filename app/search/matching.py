@@ -43,9 +43,17 @@ class Hybrid:
         }
 
 
-def nearest_fields(hybrid: Hybrid) -> dict[str, Any]:
-    """What a search body adds to list the SEMANTIC_NEIGHBOURS nearest to `q` in meaning."""
-    return {**Hybrid(1.0, hybrid.vector).fields(), "limit": SEMANTIC_NEIGHBOURS}
+def nearest_search(q: str, where: list[str], hybrid: Hybrid) -> dict[str, Any]:
+    """The search listing the references of the SEMANTIC_NEIGHBOURS nearest to `q` in meaning
+    under the filter `where`: one body for the listing here and the count of /v1/decisions,
+    so the two count the same decisions."""
+    return {
+        "q": q,
+        "filter": where,
+        **Hybrid(1.0, hybrid.vector).fields(),
+        "limit": SEMANTIC_NEIGHBOURS,
+        "attributesToRetrieve": ["reference"],
+    }
 
 
 def reference_filter(references: list[str]) -> str:
@@ -74,15 +82,16 @@ async def matching_references(
     With `hybrid`, also the SEMANTIC_NEIGHBOURS decisions nearest to `q` in meaning (under the
     same filters): the match set of a hybrid search, whatever its ratio.
     """
+    where = meili_filter(filters)
     keyword = {
         "q": q,
-        "filter": meili_filter(filters),
+        "filter": where,
         "limit": MAX_MATCHES,
         "attributesToRetrieve": ["reference"],
     }
     if hybrid is None:
         return await _references(meili, index_name, keyword, timeout)
-    nearest = {**keyword, **nearest_fields(hybrid)}
+    nearest = nearest_search(q, where, hybrid)
     words, meaning = await asyncio.gather(
         _references(meili, index_name, keyword, timeout),
         _references(meili, index_name, nearest, timeout),
