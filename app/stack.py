@@ -302,7 +302,9 @@ class _Meilisearch:
         url = f"http://127.0.0.1:{port}"
         args = [
             str(self.binary), "--db-path", str(self.db_path), "--http-addr", f"127.0.0.1:{port}",
-            "--master-key", self.key(), "--no-analytics", "--env", "development",
+            # One argument: a generated key can start with "-" (token_urlsafe), which as a
+            # separate argument Meilisearch reads as an unknown flag, and exits at start.
+            f"--master-key={self.key()}", "--no-analytics", "--env", "development",
             "--dump-dir", str(self.db_path / "dumps"), "--log-level", "WARN",
         ]  # fmt: skip
         with self.logfile.open("ab") as out:

@@ -104,6 +104,24 @@ def test_meilisearch_on_a_port_taken_meanwhile_starts_again_on_another(
     assert "in use" in warning.lower()
 
 
+def test_meilisearch_starts_with_a_key_that_begins_with_a_dash(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """One generated key in 64 starts with "-" (secrets.token_urlsafe); passed as a separate
+    argument, Meilisearch took it for a flag ("unexpected argument '-s' found") and every start
+    on that data directory failed (seen in a CI run)."""
+    meili = _Meilisearch(settings, tmp_path)
+    meili.keyfile.write_text("-s" + "k" * 30)
+    try:
+        url = meili.start()
+        health = httpx.get(f"{url}/health").json()
+        keys = httpx.get(f"{url}/keys", headers={"Authorization": f"Bearer -s{'k' * 30}"})
+    finally:
+        meili.stop()
+    assert health == {"status": "available"}
+    assert keys.status_code == 200
+
+
 def test_postgres_on_a_port_taken_meanwhile_starts_again_on_another(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
